@@ -1,0 +1,206 @@
+/* cmd.c: commands from responders and jobctl over the POSIX queue.  Each
+ * is checked (size, version, fields) before any field is read, handled,
+ * and answered on the sender's own reply queue. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "cmd.h"
+#include "job.h"
+#include "shared/log.h"
+#include "sweep.h"
+
+int
+cmd_open(struct jobd *d, char *err, size_t errsz)
+{
+	struct mq_attr attr = { .mq_maxmsg = d->cfg.queue_depth,
+	    .mq_msgsize = MQ_MSG_MAX };
+	struct rlimit rl;
+	char name[MQ_NAME_MAX];
+	mode_t old;
+
+	/* Queue memory counts against RLIMIT_MSGQUEUE: take what we may. */
+	if (getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_MSGQUEUE, &rl);
+	}
+	if (jobtab_mq_name(name, sizeof(name), d->cfg.instance) == -1) {
+		snprintf(err, errsz, "bad instance name");
+		return -1;
+	}
+	old = umask(0);
+	d->mq = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660, &attr);
+	umask(old);
+	if (d->mq != (mqd_t)-1 && (mq_getattr(d->mq, &attr) == -1 ||
+	    attr.mq_msgsize != MQ_MSG_MAX)) {
+		/* An old queue of another shape: replace it. */
+		mq_close(d->mq);
+		mq_unlink(name);
+		old = umask(0);
+		d->mq = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660,
+		    &(struct mq_attr){ .mq_maxmsg = d->cfg.queue_depth,
+		    .mq_msgsize = MQ_MSG_MAX });
+		umask(old);
+	}
+	if (d->mq == (mqd_t)-1) {
+		snprintf(err, errsz, "cannot create message queue '%s': %s%s",
+		    name, strerror(errno), errno == EINVAL || errno == EMFILE ?
+		    " (messages are 68 KiB: raise fs.mqueue.msgsize_max to "
+		    "69632 and fs.mqueue.msg_max to the queue depth, or run "
+		    "jobd with CAP_SYS_RESOURCE; see README)" : "");
+		return -1;
+	}
+	if ((d->mqbuf = malloc(MQ_MSG_MAX)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+cmd_close(struct jobd *d)
+{
+	char name[MQ_NAME_MAX];
+
+	if (d->mq != (mqd_t)-1)
+		mq_close(d->mq);
+	if (jobtab_mq_name(name, sizeof(name), d->cfg.instance) == 0)
+		mq_unlink(name);
+	free(d->mqbuf);
+	d->mqbuf = NULL;
+}
+
+void
+cmd_reply_to(const char *queue, const struct mq_reply *r)
+{
+	mqd_t q;
+
+	if (queue[0] != '/')
+		return;
+	/* A responder that died has no queue, or a full one: drop it. */
+	q = mq_open(queue, O_WRONLY | O_NONBLOCK);
+	if (q == (mqd_t)-1)
+		return;
+	if (mq_send(q, (const char *)r, sizeof(*r), 0) == -1)
+		log_debug("reply to '%s' dropped: %s", queue, strerror(errno));
+	mq_close(q);
+}
+
+/* cmd_settings: all-or-nothing change of the named settings. */
+static void
+cmd_settings(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
+{
+	json_object *o = c->settings ? json_tokener_parse(c->settings) : NULL;
+	struct settings next = d->settings;
+
+	a->err = ERR_INVALID;
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		snprintf(a->msg, sizeof(a->msg), "The body must be a JSON object.");
+		goto out;
+	}
+	json_object_object_foreach(o, key, val) {
+		const struct setting_def *sd = settings_find(key);
+		int64_t v;
+
+		if (sd == NULL) {
+			snprintf(a->msg, sizeof(a->msg), "Unknown setting '%.64s'.",
+			    key);
+			goto out;
+		}
+		v = json_object_get_int64(val);
+		if (!json_object_is_type(val, json_type_int) || v < sd->min ||
+		    v > sd->max) {
+			snprintf(a->msg, sizeof(a->msg), "'%s' must be an integer "
+			    "from %lld to %lld.", sd->name, (long long)sd->min,
+			    (long long)sd->max);
+			goto out;
+		}
+		*settings_field(&next, sd) = v;
+	}
+	if (store_settings_save(&d->store, &next) == -1) {
+		a->err = ERR_INTERNAL;
+		snprintf(a->msg, sizeof(a->msg), "The settings could not be saved.");
+		goto out;
+	}
+	d->settings = next;
+	jobtab_write_begin(&d->shm.hdr->gen);
+	d->shm.hdr->settings = next;
+	jobtab_write_end(&d->shm.hdr->gen);
+	a->err = ERR_OK;
+	log_info("settings changed by '%s'", c->user ? c->user : "?");
+	/* Applied at once: more slots start waiting jobs now. */
+	job_schedule(d);
+out:
+	json_object_put(o);
+}
+
+static void
+cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
+{
+	switch (c->type) {
+	case MQ_CMD_PING:
+		a->err = ERR_OK;
+		break;
+	case MQ_CMD_CREATE:
+		job_create(d, c, a);
+		job_schedule(d);
+		break;
+	case MQ_CMD_CANCEL:
+		job_cancel(d, c, a);
+		break;
+	case MQ_CMD_DELETE:
+		job_delete(d, c, a);
+		break;
+	case MQ_CMD_RETRY:
+		job_retry(d, c, a);
+		job_schedule(d);
+		break;
+	case MQ_CMD_SETTINGS:
+		cmd_settings(d, c, a);
+		break;
+	case MQ_CMD_SWEEP:
+		/* Answered when the sweep is done (sweep.c). */
+		sweep_start(d, c->reply_to, c->req_id);
+		a->err = ERR__COUNT;
+		break;
+	default:
+		a->err = ERR_INVALID;
+		snprintf(a->msg, sizeof(a->msg), "Unknown command.");
+	}
+}
+
+void
+cmd_on_readable(struct loop_watch *w, uint32_t events)
+{
+	struct jobd *d = w->arg;
+	ssize_t n;
+
+	(void)events;
+	while ((n = mq_receive(d->mq, d->mqbuf, MQ_MSG_MAX, NULL)) >= 0) {
+		struct job_answer a = { .err = ERR_INTERNAL, .slot = -1 };
+		struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, 0, 0, -1,
+		    "", "" };
+		struct mq_cmd c;
+
+		if (mq_cmd_unpack(&c, d->mqbuf, (size_t)n) == -1) {
+			log_warn("%s: malformed message of %zd bytes dropped",
+			    __func__, n);
+			continue;
+		}
+		cmd_dispatch(d, &c, &a);
+		if (a.err == ERR__COUNT)
+			continue;
+		r.req_id = c.req_id;
+		r.err = a.err;
+		r.slot = a.slot;
+		memcpy(r.id, a.id, sizeof(r.id));
+		snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
+		cmd_reply_to(c.reply_to, &r);
+	}
+	if (errno != EAGAIN)
+		log_warn("%s: mq_receive: %s", __func__, strerror(errno));
+}

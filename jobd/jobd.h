@@ -1,0 +1,63 @@
+/* jobd.h: the daemon's context, shared by its modules. */
+#ifndef JOBD_H
+#define JOBD_H
+
+#include <limits.h>
+#include <mqueue.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "capture.h"
+#include "loop.h"
+#include "shared/config.h"
+#include "shared/mqmsg.h"
+#include "shm.h"
+#include "store.h"
+
+/* jobd's private side of a slot: the process and its capture. */
+struct job {
+	struct jobd		*d;
+	uint32_t		 slot;
+	pid_t			 pid;		/* group leader; 0: none */
+	bool			 exited;	/* leader reaped */
+	int			 wstatus;
+	int			 exec_errno;	/* execve's errno, 0: none */
+	struct loop_watch	 w_out, w_err, w_exec;
+	struct capture		 cap_out, cap_err;
+	bool			 failure_seen;	/* a failure line was read */
+	bool			 timed_out;
+	bool			 cancelled;
+	double			 started_mono;
+	double			 t_kill;	/* SIGKILL the group then */
+	double			 t_drain;	/* stop waiting for EOF then */
+	char			 temp_dir[PATH_MAX];
+};
+
+struct sweep {
+	bool		active;
+	double		cutoff;		/* finished before this: removed */
+	long		removed;
+	char		reply_to[MQ_NAME_MAX];	/* a jobctl waiting, or "" */
+	uint64_t	req_id;
+};
+
+struct jobd {
+	struct config		 cfg;
+	struct shm		 shm;
+	struct store		 store;
+	struct loop		 loop;
+	struct loop_watch	 w_sig, w_mq, w_timer;
+	mqd_t			 mq;
+	char			*mqbuf;		/* MQ_MSG_MAX bytes */
+	struct job		*jobs;		/* one per slot */
+	struct settings		 settings;
+	uint64_t		 next_seq;
+	double			 next_sweep;	/* monotonic */
+	struct sweep		 sweep;
+	bool			 stopping;
+};
+
+/* jobd_mono: seconds on the monotonic clock. */
+double jobd_mono(void);
+
+#endif

@@ -1,0 +1,209 @@
+/* main.c: jobd's start-up, its one event loop, and its shutdown.
+ * jobd owns the live table, the job processes and the job rows. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "job.h"
+#include "jobd.h"
+#include "shared/db.h"
+#include "shared/log.h"
+#include "sig.h"
+#include "sweep.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: jobd -c config.ini [-v]\n");
+	exit(2);
+}
+
+/* Keep fds 0-2 open so no file we open lands on them (s6 fd_sanitize). */
+static void
+fd_sanitize(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd < 3)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+static void
+mkdir_or_die(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) == -1 && errno != EEXIST)
+		log_fatal("cannot create '%s': %s", path, strerror(errno));
+}
+
+/* lock_take: hold the instance's lock while jobd runs.  Responders test
+ * it to answer 503 at once when jobd is down. */
+static int
+lock_take(const struct config *c)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_MAX];
+	int fd;
+
+	if (config_lock_path(c, path, sizeof(path)) == -1)
+		log_fatal("state_dir is too long");
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1)
+		log_fatal("cannot open '%s': %s", path, strerror(errno));
+	if (fcntl(fd, F_OFD_SETLK, &fl) == -1)
+		log_fatal("another jobd runs for instance '%s' (%s is locked)",
+		    c->instance, path);
+	return fd;
+}
+
+static void
+on_signal(struct loop_watch *w, uint32_t events)
+{
+	struct jobd *d = w->arg;
+	int sig;
+
+	(void)events;
+	while ((sig = sig_read(w->fd)) != 0) {
+		if (sig == SIGCHLD)
+			job_reap(d);
+		else if (sig == SIGTERM || sig == SIGINT) {
+			log_info("stopping on signal %d", sig);
+			d->stopping = true;
+		} else
+			log_info("signal %d ignored", sig);
+	}
+}
+
+static void
+on_timer(struct loop_watch *w, uint32_t events)
+{
+	uint64_t ticks;
+
+	(void)events;
+	(void)!read(w->fd, &ticks, sizeof(ticks));
+}
+
+static void
+timer_arm(int fd, int ms)
+{
+	struct itimerspec its = { 0 };
+
+	if (ms >= 0) {
+		its.it_value.tv_sec = ms / 1000;
+		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L + 1;
+	}
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void
+watch(struct jobd *d, struct loop_watch *w, int fd, loop_fn fn)
+{
+	w->fd = fd;
+	w->fn = fn;
+	w->arg = d;
+	if (fd == -1 || loop_add(&d->loop, w, EPOLLIN) == -1)
+		log_fatal("cannot watch fd: %s", strerror(errno));
+}
+
+static void
+setup(struct jobd *d, const char *path)
+{
+	char err[512], dbpath[PATH_MAX], tmp[PATH_MAX];
+
+	if (config_load(&d->cfg, path, err, sizeof(err)) == -1)
+		log_fatal("%s", err);
+	umask(007);
+	mkdir_or_die(d->cfg.state_dir, 0750);
+	if (snprintf(tmp, sizeof(tmp), "%s/tmp", d->cfg.state_dir) >=
+	    (int)sizeof(tmp))
+		log_fatal("state_dir is too long");
+	mkdir_or_die(tmp, 0750);
+	mkdir_or_die(d->cfg.download_dir, 0750);
+	lock_take(&d->cfg);
+	if (config_db_path(&d->cfg, dbpath, sizeof(dbpath)) == -1 ||
+	    store_open(&d->store, dbpath, err, sizeof(err)) == -1)
+		log_fatal("%s", err);
+	d->settings = d->cfg.initial;
+	store_settings_load(&d->store, &d->settings);
+	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
+	if (shm_create(&d->shm, d->cfg.instance, d->cfg.slots) == -1)
+		log_fatal("cannot create the live table: %s", strerror(errno));
+	jobtab_write_begin(&d->shm.hdr->gen);
+	d->shm.hdr->settings = d->settings;
+	d->shm.hdr->started_at = db_now();
+	jobtab_write_end(&d->shm.hdr->gen);
+	if (job_table_init(d) == -1)
+		log_fatal("out of memory");
+	if (cmd_open(d, err, sizeof(err)) == -1)
+		log_fatal("%s", err);
+	if (loop_init(&d->loop) == -1)
+		log_fatal("epoll: %s", strerror(errno));
+	watch(d, &d->w_sig, sig_open(), on_signal);
+	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
+	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
+	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
+	if (job_recover(d) == -1)
+		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
+	d->next_sweep = jobd_mono();	/* once at start, then hourly */
+}
+
+static void
+teardown(struct jobd *d)
+{
+	job_kill_all(d);
+	shm_retire(&d->shm);
+	cmd_close(d);
+	close(d->w_sig.fd);
+	close(d->w_timer.fd);
+	loop_release(&d->loop);
+	job_table_release(d);
+	store_close(&d->store);
+	config_release(&d->cfg);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct jobd d = { .mq = (mqd_t)-1 };
+	const char *config = NULL;
+	bool verbose = false;
+	int ch;
+
+	fd_sanitize();
+	while ((ch = getopt(argc, argv, "c:v")) != -1) {
+		if (ch == 'c')
+			config = optarg;
+		else if (ch == 'v')
+			verbose = true;
+		else
+			usage();
+	}
+	if (config == NULL || optind != argc)
+		usage();
+	log_init("jobd", verbose);
+	setup(&d, config);
+	log_info("ready: instance '%s', %u slots, %lld concurrent",
+	    d.cfg.instance, d.cfg.slots,
+	    (long long)d.settings.max_concurrent_jobs);
+	job_schedule(&d);
+	while (!d.stopping) {
+		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
+		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
+
+		timer_arm(d.w_timer.fd, t);
+		if (loop_once(&d.loop, -1) == -1)
+			log_fatal("epoll_wait: %s", strerror(errno));
+	}
+	teardown(&d);
+	log_info("stopped");
+	return 0;
+}

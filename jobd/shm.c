@@ -1,0 +1,114 @@
+/* shm.c: create, reuse and retire the shared-memory live table. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shared/log.h"
+#include "shm.h"
+
+/* Mark an old table of the wrong size retired so readers remap. */
+static void
+shm_retire_old(int fd)
+{
+	struct jobtab_hdr *h;
+
+	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (h == MAP_FAILED)
+		return;
+	if (h->magic == JOBTAB_MAGIC) {
+		jobtab_write_begin(&h->gen);
+		h->retired = 1;
+		jobtab_write_end(&h->gen);
+	}
+	munmap(h, sizeof(*h));
+}
+
+int
+shm_create(struct shm *s, const char *instance, uint32_t nslots)
+{
+	struct stat st;
+	int fd;
+
+	if (jobtab_shm_name(s->name, sizeof(s->name), instance) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	s->size = jobtab_size(nslots);
+	if ((fd = shm_open(s->name, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (st.st_size != 0 && (size_t)st.st_size != s->size) {
+		shm_retire_old(fd);
+		close(fd);
+		shm_unlink(s->name);
+		fd = shm_open(s->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+		if (fd == -1)
+			return -1;
+	}
+	fchmod(fd, 0640);
+	if (ftruncate(fd, (off_t)s->size) == -1)
+		goto fail;
+	s->base = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (s->base == MAP_FAILED)
+		goto fail;
+	close(fd);
+	s->hdr = s->base;
+	/* A reused table may have readers: keep gen counters going up. */
+	jobtab_write_begin(&s->hdr->gen);
+	s->hdr->magic = JOBTAB_MAGIC;
+	s->hdr->version = JOBTAB_VERSION;
+	s->hdr->nslots = nslots;
+	s->hdr->slot_size = (uint32_t)(jobtab_size(1) - jobtab_size(0));
+	s->hdr->retired = 0;
+	s->hdr->epoch++;
+	s->hdr->jobd_pid = (int32_t)getpid();
+	s->hdr->queued = s->hdr->running = 0;
+	jobtab_write_end(&s->hdr->gen);
+	for (uint32_t i = 0; i < nslots; i++)
+		shm_slot_clear(s, i);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+void
+shm_retire(struct shm *s)
+{
+	if (s->base == NULL)
+		return;
+	jobtab_write_begin(&s->hdr->gen);
+	s->hdr->retired = 1;
+	jobtab_write_end(&s->hdr->gen);
+	shm_unlink(s->name);
+	munmap(s->base, s->size);
+	s->base = NULL;
+}
+
+struct jobtab_slot *
+shm_slot(struct shm *s, uint32_t i)
+{
+	return jobtab_slot(s->base, i);
+}
+
+void
+shm_slot_clear(struct shm *s, uint32_t i)
+{
+	struct jobtab_slot *sl = shm_slot(s, i);
+	uint64_t changes = sl->m.changes;
+
+	jobtab_write_begin(&sl->gen);
+	memset(&sl->m, 0, sizeof(sl->m));
+	sl->m.changes = changes + 1;
+	ring_reset(&sl->out);
+	/* Give back every whole page after the first (which holds gen and
+	 * the metadata); a freed slot then costs no memory, and reads as
+	 * zeros.  Rounded down so the next slot is never touched. */
+	madvise((char *)sl + 4096, (sizeof(*sl) - 4096) & ~(size_t)4095,
+	    MADV_REMOVE);
+	jobtab_write_end(&sl->gen);
+}

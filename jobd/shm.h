@@ -1,0 +1,30 @@
+/* shm.h: jobd's side of the live table: create, write, retire. */
+#ifndef SHM_H
+#define SHM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shared/jobtab.h"
+
+struct shm {
+	char			 name[MQ_NAME_MAX];
+	void			*base;
+	size_t			 size;
+	struct jobtab_hdr	*hdr;
+};
+
+/* shm_create: create or reuse the instance's table with nslots slots,
+ * mode 0640 (rule 8), every slot free.  A table of another size is
+ * retired (readers remap) and replaced.  Returns 0, or -1 with errno. */
+int shm_create(struct shm *s, const char *instance, uint32_t nslots);
+
+/* shm_retire: tell readers the table is gone, then unlink it. */
+void shm_retire(struct shm *s);
+
+struct jobtab_slot *shm_slot(struct shm *s, uint32_t i);
+
+/* shm_slot_clear: free slot i and give its pages back to the system. */
+void shm_slot_clear(struct shm *s, uint32_t i);
+
+#endif

@@ -1,0 +1,309 @@
+/* store.c: jobd's SQL (see store.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shared/db.h"
+#include "shared/jobjson.h"
+#include "shared/log.h"
+#include "store.h"
+
+static int
+store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
+	    NULL) != SQLITE_OK) {
+		log_warn("cannot prepare statement: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_open(struct store *st, const char *path, char *err, size_t errsz)
+{
+	memset(st, 0, sizeof(*st));
+	if ((st->db = db_open(path, true, err, errsz)) == NULL)
+		return -1;
+	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
+	    "user_id, runner, urls, options, command, status, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") == -1 ||
+	    store_prepare(st, &st->update, "UPDATE jobs SET status = ?, "
+	    "return_code = ?, errors = ?, progress = ?, "
+	    "output = coalesce(?, output), output_next = ?, started_at = ?, "
+	    "finished_at = ? WHERE id = ?") == -1 ||
+	    store_prepare(st, &st->delete, "DELETE FROM jobs WHERE id = ?") == -1 ||
+	    store_prepare(st, &st->brief, "SELECT user_id, runner, status, "
+	    "urls, options FROM jobs WHERE id = ?") == -1 ||
+	    store_prepare(st, &st->setting_put, "INSERT INTO settings (key, "
+	    "value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+	    "value = excluded.value") == -1 ||
+	    store_prepare(st, &st->sweep, "DELETE FROM jobs WHERE seq IN "
+	    "(SELECT seq FROM jobs WHERE finished_at < ? AND status IN "
+	    "('completed', 'failed', 'cancelled') LIMIT ?)") == -1) {
+		snprintf(err, errsz, "cannot prepare statements");
+		store_close(st);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_close(struct store *st)
+{
+	sqlite3_stmt *all[] = { st->insert, st->update, st->delete, st->brief,
+	    st->setting_put, st->sweep };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		sqlite3_finalize(all[i]);
+	sqlite3_close(st->db);
+	memset(st, 0, sizeof(*st));
+}
+
+/* store_step: run a bound statement to completion and reset it. */
+static int
+store_step(struct store *st, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	if (rc != SQLITE_DONE) {
+		log_warn("sql: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bind_time(sqlite3_stmt *stmt, int col, double t)
+{
+	if (t > 0)
+		sqlite3_bind_double(stmt, col, t);
+	else
+		sqlite3_bind_null(stmt, col);
+}
+
+int
+store_job_insert(struct store *st, const struct jobtab_slot *s)
+{
+	const struct job_meta *m = &s->m;
+	char id[JOB_ID_LEN + 1];
+	sqlite3_stmt *q = st->insert;
+
+	jobjson_uuid_str(m->uuid, id);
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)m->seq);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, m->user_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, m->runner, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, s->spec, (int)m->urls_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, s->spec + m->urls_len + 1,
+	    (int)m->options_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, s->spec + m->urls_len + m->options_len + 2,
+	    (int)m->command_len, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, job_status_str((enum job_status)m->status), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_double(q, 9, m->created_at);
+	return store_step(st, q);
+}
+
+int
+store_job_update(struct store *st, const struct jobtab_slot *s,
+    const char *output_json)
+{
+	const struct job_meta *m = &s->m;
+	char id[JOB_ID_LEN + 1];
+	sqlite3_stmt *q = st->update;
+	json_object *prog = jobjson_progress(&m->progress);
+	int rc;
+
+	jobjson_uuid_str(m->uuid, id);
+	sqlite3_bind_text(q, 1, job_status_str((enum job_status)m->status), -1,
+	    SQLITE_STATIC);
+	if (m->has_return_code)
+		sqlite3_bind_int(q, 2, m->return_code);
+	if (m->errors >= 0)
+		sqlite3_bind_int(q, 3, m->errors);
+	sqlite3_bind_text(q, 4, json_object_to_json_string_ext(prog,
+	    JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
+	if (output_json != NULL)
+		sqlite3_bind_text(q, 5, output_json, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)s->out.next);
+	bind_time(q, 7, m->started_at);
+	bind_time(q, 8, m->finished_at);
+	sqlite3_bind_text(q, 9, id, -1, SQLITE_TRANSIENT);
+	rc = store_step(st, q);
+	json_object_put(prog);
+	return rc;
+}
+
+int
+store_job_delete(struct store *st, const char *id)
+{
+	sqlite3_bind_text(st->delete, 1, id, -1, SQLITE_STATIC);
+	if (store_step(st, st->delete) == -1)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+static char *
+col_dup(sqlite3_stmt *q, int col)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+
+	return strdup(t ? (const char *)t : "");
+}
+
+int
+store_job_brief(struct store *st, const char *id, struct store_brief *b)
+{
+	sqlite3_stmt *q = st->brief;
+	const unsigned char *status;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		snprintf(b->user_id, sizeof(b->user_id), "%s",
+		    (const char *)sqlite3_column_text(q, 0));
+		snprintf(b->runner, sizeof(b->runner), "%s",
+		    (const char *)sqlite3_column_text(q, 1));
+		status = sqlite3_column_text(q, 2);
+		b->status = job_status_parse((const char *)status,
+		    (unsigned)sqlite3_column_bytes(q, 2));
+		b->urls = col_dup(q, 3);
+		b->options = col_dup(q, 4);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	if (rc == SQLITE_ROW)
+		return b->urls && b->options ? 0 : -1;
+	return rc == SQLITE_DONE ? 1 : -1;
+}
+
+void
+store_brief_release(struct store_brief *b)
+{
+	free(b->urls);
+	free(b->options);
+	b->urls = b->options = NULL;
+}
+
+int
+store_settings_load(struct store *st, struct settings *s)
+{
+	sqlite3_stmt *q;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM settings", -1,
+	    &q, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const struct setting_def *d = settings_find(
+		    (const char *)sqlite3_column_text(q, 0));
+		int64_t v = sqlite3_column_int64(q, 1);
+
+		if (d != NULL && v >= d->min && v <= d->max)
+			*settings_field(s, d) = v;
+	}
+	sqlite3_finalize(q);
+	return 0;
+}
+
+int
+store_begin(struct store *st)
+{
+	return sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK ? 0 : -1;
+}
+
+int
+store_commit(struct store *st)
+{
+	if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	log_warn("sql commit: %s", sqlite3_errmsg(st->db));
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_settings_save(struct store *st, const struct settings *s)
+{
+	if (store_begin(st) == -1)
+		return -1;
+	for (unsigned i = 0; i < settings_count; i++) {
+		sqlite3_bind_text(st->setting_put, 1, settings_defs[i].name, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st->setting_put, 2,
+		    settings_get(s, &settings_defs[i]));
+		if (store_step(st, st->setting_put) == -1) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+	}
+	return store_commit(st);
+}
+
+int64_t
+store_max_seq(struct store *st)
+{
+	sqlite3_stmt *q;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(seq), 0) FROM jobs",
+	    -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+int
+store_sweep(struct store *st, double cutoff, int limit)
+{
+	sqlite3_bind_double(st->sweep, 1, cutoff);
+	sqlite3_bind_int(st->sweep, 2, limit);
+	if (store_step(st, st->sweep) == -1)
+		return -1;
+	return sqlite3_changes(st->db);
+}
+
+int
+store_recover(struct store *st, const char *note, store_recover_fn fn,
+    void *arg)
+{
+	sqlite3_stmt *q;
+	int rc = 0;
+
+	/* rule 6: a job that was running when jobd stopped does not run
+	 * again; it is failed with a line saying why, numbered after the
+	 * lines it had, and -9 since jobd's death killed it (PDEATHSIG). */
+	if (sqlite3_prepare_v2(st->db, "UPDATE jobs SET status = 'failed', "
+	    "return_code = -9, finished_at = ?, output = json_insert(output, "
+	    "'$[#]', ?), output_next = output_next + 1 "
+	    "WHERE status = 'running'", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_double(q, 1, db_now());
+	sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		rc = -1;
+	else if (sqlite3_changes(st->db) > 0)
+		log_warn("marked %d interrupted jobs failed",
+		    sqlite3_changes(st->db));
+	sqlite3_finalize(q);
+	/* A cancel whose process jobd never reaped ends now. */
+	if (rc == 0 && sqlite3_exec(st->db, "UPDATE jobs SET finished_at = "
+	    "created_at WHERE finished_at IS NULL AND status = 'cancelled'",
+	    NULL, NULL, NULL) != SQLITE_OK)
+		rc = -1;
+	if (rc == -1 || sqlite3_prepare_v2(st->db, "SELECT seq, id, user_id, "
+	    "runner, urls, options, command, created_at FROM jobs "
+	    "WHERE status = 'queued' ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW)
+		rc = fn(arg, q);
+	sqlite3_finalize(q);
+	return rc;
+}

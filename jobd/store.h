@@ -1,0 +1,65 @@
+/* store.h: every SQL statement jobd runs.  jobd is the only writer of
+ * job rows (ARCHITECTURE.md). */
+#ifndef STORE_H
+#define STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "shared/jobtab.h"
+#include "shared/settings.h"
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*insert, *update, *delete, *brief, *setting_put;
+	sqlite3_stmt	*sweep;
+};
+
+/* What jobd needs of a row it does not hold live. */
+struct store_brief {
+	char		 user_id[USER_MAX + 1];
+	char		 runner[RUNNER_NAME_MAX + 1];
+	enum job_status	 status;
+	char		*urls;		/* owned */
+	char		*options;	/* owned */
+};
+
+int store_open(struct store *st, const char *path, char *err, size_t errsz);
+void store_close(struct store *st);
+
+/* store_job_insert: the row of a new job, from its live slot. */
+int store_job_insert(struct store *st, const struct jobtab_slot *s);
+/* store_job_update: status, times, outcome, progress and output of the
+ * slot's job.  output_json is the held lines as a JSON array text. */
+int store_job_update(struct store *st, const struct jobtab_slot *s,
+    const char *output_json);
+/* store_job_delete: remove the row of id (text form).  Returns the number
+ * of rows removed, or -1. */
+int store_job_delete(struct store *st, const char *id);
+/* store_job_brief: fill b for id; returns 0, 1 when there is no such
+ * row, -1 on error.  Free with store_brief_release. */
+int store_job_brief(struct store *st, const char *id, struct store_brief *b);
+void store_brief_release(struct store_brief *b);
+
+/* store_settings_load: override s with the stored settings. */
+int store_settings_load(struct store *st, struct settings *s);
+/* store_settings_save: write every setting of s in one transaction. */
+int store_settings_save(struct store *st, const struct settings *s);
+
+/* store_max_seq: the highest job seq, 0 when there are none. */
+int64_t store_max_seq(struct store *st);
+
+/* store_sweep: delete up to limit finished jobs older than cutoff.
+ * Returns the number deleted, or -1. */
+int store_sweep(struct store *st, double cutoff, int limit);
+
+/* store_recover: at start, mark running rows failed (rule 6) with
+ * the line note, and call fn for each queued row in creation order. */
+typedef int (*store_recover_fn)(void *arg, sqlite3_stmt *row);
+int store_recover(struct store *st, const char *note, store_recover_fn fn,
+    void *arg);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+
+#endif

@@ -1,0 +1,74 @@
+/* sweep.c: the expiry sweep (see sweep.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "job.h"
+#include "shared/db.h"
+#include "shared/log.h"
+#include "sweep.h"
+
+void
+sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
+{
+	struct sweep *s = &d->sweep;
+
+	if (s->reply_to[0] != '\0' && reply_to[0] != '\0') {
+		/* One waiter at a time; the earlier one hears now. */
+		struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id,
+		    ERR_OK, -1, "", "superseded by a newer sweep" };
+
+		cmd_reply_to(s->reply_to, &r);
+	}
+	snprintf(s->reply_to, sizeof(s->reply_to), "%s", reply_to);
+	s->req_id = req_id;
+	if (!s->active) {
+		s->active = true;
+		s->removed = 0;
+		s->cutoff = db_now() -
+		    (double)d->settings.job_expiry_days * 86400.0;
+	}
+	d->next_sweep = jobd_mono() + SWEEP_EVERY;
+}
+
+static void
+sweep_done(struct jobd *d)
+{
+	struct sweep *s = &d->sweep;
+	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id, ERR_OK,
+	    -1, "", "" };
+
+	s->active = false;
+	if (d->settings.job_expiry_days > 0)
+		job_forget_expired(d, s->cutoff);
+	log_info("expiry sweep removed %ld jobs", s->removed);
+	snprintf(r.msg, sizeof(r.msg), "removed %ld jobs", s->removed);
+	cmd_reply_to(s->reply_to, &r);
+	s->reply_to[0] = '\0';
+}
+
+int
+sweep_step(struct jobd *d)
+{
+	struct sweep *s = &d->sweep;
+	double now = jobd_mono();
+	int n;
+
+	if (!s->active) {
+		if (now < d->next_sweep)
+			return (int)((d->next_sweep - now) * 1000) + 1;
+		sweep_start(d, "", 0);
+	}
+	/* 0 days keeps jobs forever. */
+	if (d->settings.job_expiry_days == 0) {
+		sweep_done(d);
+		return (int)(SWEEP_EVERY * 1000);
+	}
+	n = store_sweep(&d->store, s->cutoff, SWEEP_BATCH);
+	if (n > 0)
+		s->removed += n;
+	if (n == SWEEP_BATCH)
+		return 0;
+	sweep_done(d);
+	return (int)(SWEEP_EVERY * 1000);
+}

@@ -1,0 +1,48 @@
+/* config.h: the deployment's INI configuration, read with libinih.
+ * Both jobd and the responders read the same file, so both check a
+ * request against the same runner rules. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limits.h"
+#include "runner.h"
+#include "settings.h"
+
+enum auth_mode {
+	AUTH_TOKEN,
+	AUTH_REMOTE_USER,
+};
+
+struct config {
+	char		instance[INSTANCE_MAX + 1];
+	char		state_dir[PATH_MAX];	/* SQLite file, lock, job temps */
+	char		download_dir[PATH_MAX];	/* one folder per user below */
+	uint32_t	slots;			/* live table capacity */
+	uint32_t	queue_depth;		/* message queue depth */
+	char		default_runner[RUNNER_NAME_MAX + 1];
+	char		socket[PATH_MAX];	/* responders' FastCGI socket */
+	uint32_t	workers;		/* responder processes */
+	enum auth_mode	auth;
+	struct settings	initial;		/* until an admin changes them */
+	struct runner	runners[RUNNERS_MAX];
+	unsigned	nrunners;
+};
+
+/* config_load: read path into c.  Returns 0, or -1 with a message in err
+ * naming the line.  Release with config_release either way. */
+int config_load(struct config *c, const char *path, char *err, size_t errsz);
+void config_release(struct config *c);
+
+/* config_runner: the runner named name (NULL: the default), or NULL. */
+const struct runner *config_runner(const struct config *c, const char *name);
+
+/* config_db_path: the SQLite file's path into buf.  Returns 0 or -1. */
+int config_db_path(const struct config *c, char *buf, size_t size);
+/* config_lock_path: the file jobd holds locked while it runs. */
+int config_lock_path(const struct config *c, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,82 @@
+/* db.c: schema and connection set-up shared by jobd, jobctl and fcgi. */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "db.h"
+
+/* Rows are written when a job is created and at each change of status,
+ * so a restart finds every job a client was told about (rule 6). */
+static const char db_schema[] =
+	"CREATE TABLE IF NOT EXISTS jobs ("
+	" seq INTEGER PRIMARY KEY,"		/* creation order */
+	" id TEXT NOT NULL UNIQUE,"
+	" user_id TEXT NOT NULL,"
+	" runner TEXT NOT NULL,"
+	" urls TEXT NOT NULL,"			/* JSON array */
+	" options TEXT NOT NULL,"		/* JSON object */
+	" command TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" return_code INTEGER,"
+	" errors INTEGER,"
+	" progress TEXT,"			/* JSON object */
+	" output TEXT NOT NULL DEFAULT '[]',"	/* JSON array of held lines */
+	" output_next INTEGER NOT NULL DEFAULT 0,"
+	" created_at REAL NOT NULL,"
+	" started_at REAL,"
+	" finished_at REAL);"
+	"CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs(user_id, seq);"
+	"CREATE INDEX IF NOT EXISTS jobs_by_finish ON jobs(finished_at)"
+	" WHERE finished_at IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status)"
+	" WHERE status IN ('queued', 'running');"
+	"CREATE TABLE IF NOT EXISTS users ("
+	" name TEXT PRIMARY KEY,"
+	" role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
+	" disabled INTEGER NOT NULL DEFAULT 0,"
+	" created_at REAL NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS tokens ("
+	" hash TEXT PRIMARY KEY,"		/* sha-256 hex of the token */
+	" user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,"
+	" created_at REAL NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS settings ("
+	" key TEXT PRIMARY KEY,"
+	" value INTEGER NOT NULL);";
+
+double
+db_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+sqlite3 *
+db_open(const char *path, bool writable, char *err, size_t errsz)
+{
+	sqlite3 *db = NULL;
+	int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
+	    SQLITE_OPEN_READONLY;
+	mode_t old;
+
+	/* rule 8: the file and its -wal/-shm are the service group's only. */
+	old = umask(007);
+	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
+	    SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db, 5000);
+	if (writable && (sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+	    NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, db_schema, NULL, NULL, NULL) != SQLITE_OK))
+		goto fail;
+	umask(old);
+	return db;
+fail:
+	umask(old);
+	snprintf(err, errsz, "cannot open database '%s': %s", path,
+	    db ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_close(db);
+	return NULL;
+}

@@ -1,0 +1,18 @@
+/* db.h: the SQLite file's schema and how each program opens it.  jobd is
+ * the only writer of job rows; jobctl writes users and tokens; responders
+ * open it read-only (ARCHITECTURE.md rule 1). */
+#ifndef DB_H
+#define DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* db_open: open path; writable opens create the schema and WAL mode.
+ * Returns the handle, or NULL with a message in err. */
+sqlite3 *db_open(const char *path, bool writable, char *err, size_t errsz);
+
+/* db_now: the current time as Unix seconds with a fraction. */
+double db_now(void);
+
+#endif

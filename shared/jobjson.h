@@ -1,0 +1,28 @@
+/* jobjson.h: the job object of API.md, built with json-c from the same
+ * fields whether they come from the live table or from SQLite. */
+#ifndef JOBJSON_H
+#define JOBJSON_H
+
+#include <json-c/json.h>
+
+#include "jobtab.h"
+
+/* jobjson_new: the job object without "output" ("output_next" included).
+ * urls and options are JSON texts, command plain text.  Returns a new
+ * object the caller puts, or NULL. */
+json_object *jobjson_new(const struct job_meta *m, const char *urls,
+    const char *options, const char *command);
+
+/* jobjson_progress: the "progress" object for p; new reference. */
+json_object *jobjson_progress(const struct progress *p);
+
+/* jobjson_snap_output: the output array of a live snapshot. */
+json_object *jobjson_snap_output(const struct job_snap *s);
+
+/* jobjson_uuid_str: lower-case text form of uuid into buf (37 bytes). */
+void jobjson_uuid_str(const uint8_t uuid[16], char *buf);
+
+/* jobjson_time: a Unix time as a JSON number, or null for 0. */
+json_object *jobjson_time(double t);
+
+#endif

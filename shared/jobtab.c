@@ -1,0 +1,245 @@
+/* jobtab.c: shared-memory table names, layout and consistent reads. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "jobtab.h"
+#include "valid.h"
+
+#define SNAP_TRIES	1000
+
+static int
+jobtab_name(char *buf, size_t size, const char *instance, const char *what)
+{
+	int n;
+
+	if (!valid_instance(instance))
+		return -1;
+	n = snprintf(buf, size, "/jobs.%s.%s", instance, what);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int
+jobtab_shm_name(char *buf, size_t size, const char *instance)
+{
+	return jobtab_name(buf, size, instance, "tab");
+}
+
+int
+jobtab_mq_name(char *buf, size_t size, const char *instance)
+{
+	return jobtab_name(buf, size, instance, "cmd");
+}
+
+int
+jobtab_reply_name(char *buf, size_t size, const char *instance, int pid)
+{
+	char what[24];
+
+	snprintf(what, sizeof(what), "r%d", pid);
+	return jobtab_name(buf, size, instance, what);
+}
+
+static size_t
+jobtab_slot_size(void)
+{
+	/* Page-align slots so a freed slot's pages can be released alone. */
+	return (sizeof(struct jobtab_slot) + 4095) & ~(size_t)4095;
+}
+
+size_t
+jobtab_size(uint32_t nslots)
+{
+	return sizeof(struct jobtab_hdr) + (size_t)nslots * jobtab_slot_size();
+}
+
+struct jobtab_slot *
+jobtab_slot(void *base, uint32_t i)
+{
+	return (struct jobtab_slot *)((char *)base + sizeof(struct jobtab_hdr) +
+	    (size_t)i * jobtab_slot_size());
+}
+
+const struct jobtab_slot *
+jobtab_cslot(const void *base, uint32_t i)
+{
+	return jobtab_slot((void *)(uintptr_t)base, i);
+}
+
+void *
+jobtab_map_ro(const char *instance, size_t *size)
+{
+	char name[MQ_NAME_MAX];
+	struct jobtab_hdr hdr;
+	struct stat st;
+	void *base;
+	int fd;
+
+	if (jobtab_shm_name(name, sizeof(name), instance) == -1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((fd = shm_open(name, O_RDONLY | O_CLOEXEC, 0)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || (size_t)st.st_size < sizeof(hdr) ||
+	    pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
+	    hdr.magic != JOBTAB_MAGIC || hdr.version != JOBTAB_VERSION ||
+	    hdr.slot_size != jobtab_slot_size() ||
+	    jobtab_size(hdr.nslots) > (size_t)st.st_size) {
+		close(fd);
+		errno = EPROTO;
+		return NULL;
+	}
+	*size = jobtab_size(hdr.nslots);
+	base = mmap(NULL, *size, PROT_READ, MAP_SHARED, fd, 0);
+	close(fd);
+	return base == MAP_FAILED ? NULL : base;
+}
+
+int
+jobtab_find(const void *base, const uint8_t uuid[16])
+{
+	const struct jobtab_hdr *h = base;
+
+	for (uint32_t i = 0; i < h->nslots; i++) {
+		const struct jobtab_slot *s = jobtab_cslot(base, i);
+
+		if (memcmp(s->m.uuid, uuid, 16) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+void
+jobtab_write_begin(_Atomic uint32_t *gen)
+{
+	atomic_fetch_add_explicit(gen, 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+void
+jobtab_write_end(_Atomic uint32_t *gen)
+{
+	atomic_fetch_add_explicit(gen, 1, memory_order_release);
+}
+
+static uint32_t
+read_begin(const _Atomic uint32_t *gen)
+{
+	uint32_t g;
+
+	while ((g = atomic_load_explicit(gen, memory_order_acquire)) & 1)
+		sched_yield();
+	return g;
+}
+
+static bool
+read_ok(const _Atomic uint32_t *gen, uint32_t g)
+{
+	atomic_thread_fence(memory_order_acquire);
+	return atomic_load_explicit(gen, memory_order_relaxed) == g;
+}
+
+void
+jobtab_read_hdr(const void *base, struct jobtab_hdr *out)
+{
+	const struct jobtab_hdr *h = base;
+	uint32_t g;
+
+	do {
+		g = read_begin(&h->gen);
+		memcpy(out, h, sizeof(*out));
+	} while (!read_ok(&h->gen, g));
+}
+
+void
+job_snap_release(struct job_snap *s)
+{
+	free(s->spec);
+	free(s->line_len);
+	free(s->lines);
+	s->spec = NULL;
+	s->line_len = NULL;
+	s->lines = NULL;
+}
+
+/* snap_lines: copy held lines since..next-1 out of the slot's ring. */
+static int
+snap_lines(const struct jobtab_slot *s, uint64_t since, struct job_snap *o)
+{
+	uint64_t first = s->out.first, next = s->out.next, n;
+	size_t total = 0;
+
+	if (since < first)
+		since = first;
+	if (since > next || next - first > OUT_LINES_MAX)
+		since = next;	/* torn header: the gen check will retry */
+	o->first_line = since;
+	o->nlines = (uint32_t)(next - since);
+	for (n = since; n < next; n++)
+		total += s->out.idx[n % OUT_LINES_MAX].len % (OUT_LINE_MAX + 1);
+	o->line_len = malloc(sizeof(uint32_t) * (o->nlines + 1));
+	o->lines = malloc(total + 1);
+	if (o->line_len == NULL || o->lines == NULL)
+		return -1;
+	total = 0;
+	for (n = since; n < next; n++) {
+		const struct ring_line *l = &s->out.idx[n % OUT_LINES_MAX];
+		uint32_t len = l->len % (OUT_LINE_MAX + 1);
+
+		if (l->off > OUT_ARENA - len)
+			len = 0;	/* torn: retried */
+		memcpy(o->lines + total, s->out.arena + l->off, len);
+		o->line_len[n - since] = len;
+		total += len;
+	}
+	return 0;
+}
+
+int
+jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
+    bool with_output, uint64_t since, struct job_snap *o)
+{
+	const struct jobtab_hdr *h = base;
+	const struct jobtab_slot *s;
+	uint32_t g, speclen;
+
+	if (i >= h->nslots)
+		return -1;
+	s = jobtab_cslot(base, i);
+	memset(o, 0, sizeof(*o));
+	for (int tries = 0; tries < SNAP_TRIES; tries++) {
+		job_snap_release(o);
+		g = read_begin(&s->gen);
+		if (s->m.status == JOB_NONE ||
+		    memcmp(s->m.uuid, uuid, 16) != 0) {
+			if (read_ok(&s->gen, g))
+				return -1;
+			continue;
+		}
+		memcpy(&o->meta, &s->m, sizeof(o->meta));
+		speclen = o->meta.urls_len + o->meta.options_len +
+		    o->meta.command_len + 3;
+		if (speclen > SPEC_MAX)
+			continue;
+		if ((o->spec = malloc(speclen)) == NULL)
+			return -1;
+		memcpy(o->spec, s->spec, speclen);
+		o->meta.out_first = s->out.first;
+		o->meta.out_next = s->out.next;
+		if (with_output && snap_lines(s, since, o) == -1) {
+			job_snap_release(o);
+			return -1;
+		}
+		if (read_ok(&s->gen, g))
+			return 0;
+	}
+	job_snap_release(o);
+	return -1;
+}

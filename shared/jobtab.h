@@ -1,0 +1,125 @@
+/* jobtab.h: the live job table in POSIX shared memory.
+ *
+ * jobd is the only writer and maps it read-write; responders map it
+ * PROT_READ.  Every record is fixed-size.  Each has a sequence counter
+ * (gen) that the writer makes odd before a change and even after it;
+ * a reader copies what it needs and keeps the copy only if gen was even
+ * and unchanged across the copy, so a torn read is never served
+ * (ARCHITECTURE.md rule 1). */
+#ifndef JOBTAB_H
+#define JOBTAB_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "job.h"
+#include "limits.h"
+#include "ring.h"
+#include "settings.h"
+
+#define JOBTAB_MAGIC	0x4a4f4254u	/* "JOBT" */
+#define JOBTAB_VERSION	1
+
+struct jobtab_hdr {
+	uint32_t	magic;
+	uint32_t	version;
+	uint32_t	nslots;
+	uint32_t	slot_size;
+	_Atomic uint32_t gen;
+	int32_t		jobd_pid;
+	double		started_at;
+	uint32_t	queued;		/* live counts, for /api/health */
+	uint32_t	running;
+	uint32_t	retired;	/* 1: gone, readers must remap */
+	uint32_t	epoch;		/* bumped at each jobd start */
+	struct settings	settings;	/* the values jobd applies now */
+	char		pad[4096 - 48 - sizeof(struct settings)];
+};
+_Static_assert(sizeof(struct jobtab_hdr) == 4096, "header is one page");
+
+/* What a reader copies of a slot besides texts and output. */
+struct job_meta {
+	uint32_t	status;		/* enum job_status; JOB_NONE = free */
+	uint32_t	pad0;
+	uint64_t	seq;		/* creation order, the SQLite row's seq */
+	uint64_t	changes;	/* bumped on every change (ETag) */
+	uint8_t		uuid[16];
+	char		user_id[USER_MAX + 1];
+	char		runner[RUNNER_NAME_MAX + 1];
+	char		pad1[7];
+	double		created_at;
+	double		started_at;	/* 0 = not yet */
+	double		finished_at;	/* 0 = not yet */
+	int32_t		return_code;
+	int32_t		has_return_code;
+	int32_t		errors;		/* -1 = null */
+	int32_t		pad2;
+	struct progress	progress;
+	/* Lengths of the texts fixed at creation (see spec below). */
+	uint32_t	urls_len;
+	uint32_t	options_len;
+	uint32_t	command_len;
+	uint32_t	pad3;
+	uint64_t	out_first;	/* copies of the ring's counters */
+	uint64_t	out_next;
+};
+
+struct jobtab_slot {
+	_Atomic uint32_t gen;
+	uint32_t	pad;
+	struct job_meta	m;
+	/* urls JSON, options JSON, command, each NUL-terminated in turn. */
+	char		spec[SPEC_MAX];
+	struct ring	out;
+};
+_Static_assert(offsetof(struct jobtab_slot, spec) % 8 == 0, "spec aligned");
+_Static_assert(offsetof(struct jobtab_slot, out) % 8 == 0, "ring aligned");
+
+/* A reader's consistent copy of one slot. */
+struct job_snap {
+	struct job_meta	 meta;
+	char		*spec;		/* urls\0options\0command\0, owned */
+	/* Output lines first_line .. meta.out_next-1, packed. */
+	uint64_t	 first_line;
+	uint32_t	 nlines;
+	uint32_t	*line_len;	/* owned */
+	char		*lines;		/* owned, concatenated */
+};
+
+/* Names derived from the instance (ARCHITECTURE.md rule 7).  Each writes
+ * into buf (size MQ_NAME_MAX) and returns 0, or -1 on a bad instance. */
+int jobtab_shm_name(char *buf, size_t size, const char *instance);
+int jobtab_mq_name(char *buf, size_t size, const char *instance);
+int jobtab_reply_name(char *buf, size_t size, const char *instance, int pid);
+
+/* jobtab_size: bytes of a table with n slots. */
+size_t jobtab_size(uint32_t nslots);
+struct jobtab_slot *jobtab_slot(void *base, uint32_t i);
+const struct jobtab_slot *jobtab_cslot(const void *base, uint32_t i);
+
+/* Reader side.  jobtab_map_ro maps the instance's table read-only;
+ * returns NULL (errno set) when it does not exist or does not match. */
+void *jobtab_map_ro(const char *instance, size_t *size);
+
+/* jobtab_find: slot index holding uuid, or -1.  A hint only: confirm
+ * with jobtab_snapshot, which checks the id under the sequence counter. */
+int jobtab_find(const void *base, const uint8_t uuid[16]);
+
+/* jobtab_snapshot: copy slot i if it holds uuid.  with_output copies the
+ * held lines numbered since and up (since = 0: all held).  Returns 0,
+ * or -1 when the slot no longer holds that job.  Free with
+ * job_snap_release. */
+int jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
+    bool with_output, uint64_t since, struct job_snap *out);
+void job_snap_release(struct job_snap *s);
+
+/* jobtab_read_hdr: a consistent copy of the header. */
+void jobtab_read_hdr(const void *base, struct jobtab_hdr *out);
+
+/* Writer helpers: bracket every change to a record. */
+void jobtab_write_begin(_Atomic uint32_t *gen);
+void jobtab_write_end(_Atomic uint32_t *gen);
+
+#endif

@@ -1,0 +1,52 @@
+/* limits.h: every cap of the system in one place (ARCHITECTURE.md rule 4). */
+#ifndef LIMITS_H
+#define LIMITS_H
+
+/* HTTP input (API.md "Errors"). */
+#define BODY_MAX		(64 * 1024)	/* 413 above this */
+#define QUERY_MAX		2048		/* query string bytes */
+#define PATH_MAX_API		1024		/* request path bytes */
+#define URLS_MAX		100		/* URLs per job */
+#define URL_LEN_MAX		512		/* bytes per URL */
+#define OPTIONS_MAX		32		/* option keys per job */
+#define OPTION_STR_MAX		256		/* bytes of one string option */
+#define LIST_LIMIT_DEFAULT	100
+#define LIST_LIMIT_MAX		1000
+
+/* Names. */
+#define USER_MAX		64		/* user name bytes */
+#define RUNNER_NAME_MAX		31
+#define JOB_ID_LEN		36
+#define INSTANCE_MAX		32
+#define TOKEN_HEX_LEN		64		/* sha-256 as hex */
+
+/* Output capture (API.md "The job object": output). */
+#define OUT_LINES_MAX		500		/* lines held per job */
+#define OUT_LINE_MAX		4096		/* bytes per line, cut mark included */
+#define OUT_CUT_MARK		" [line cut]"
+/* Enough arena for OUT_LINES_MAX lines of OUT_LINE_MAX bytes plus one
+ * wasted line at the wrap point, so the line count is always the bound. */
+#define OUT_ARENA		(2 * 1024 * 1024)
+
+/* Per-slot copy of the job's urls/options/command texts. */
+#define SPEC_MAX		(160 * 1024)
+
+/* Live table. */
+#define SLOTS_DEFAULT		256
+#define SLOTS_MAX		4096
+
+/* Message queue: a command carries at most a body's worth of JSON. */
+#define MQ_MSG_MAX		(BODY_MAX + 4096)
+#define MQ_DEPTH_DEFAULT	10
+#define MQ_REPLY_DEPTH		4
+#define MQ_NAME_MAX		48
+#define MQ_WAIT_MS		1000		/* a responder waits this long */
+
+/* Runners. */
+#define RUNNERS_MAX		8
+#define RUNNER_OPTS_MAX		32
+#define RUNNER_ARGS_MAX		64		/* admin + always flags */
+#define ARGV_MAX		(RUNNER_ARGS_MAX + 2 * RUNNER_OPTS_MAX + URLS_MAX + 16)
+#define OPT_VALUES_MAX		32
+
+#endif

@@ -1,0 +1,114 @@
+/* mqmsg.c: pack and unpack queue messages (see mqmsg.h). */
+#include <string.h>
+
+#include "mqmsg.h"
+
+struct mq_hdr {
+	uint32_t	magic;
+	uint16_t	version;
+	uint16_t	type;
+	uint16_t	flags;
+	uint16_t	nfields;
+	uint32_t	pad;
+	uint64_t	req_id;
+	char		reply_to[MQ_NAME_MAX];
+};
+
+enum mq_tag {
+	TAG_USER = 1, TAG_ID, TAG_RUNNER, TAG_URLS, TAG_OPTIONS, TAG_SETTINGS,
+	TAG__MAX
+};
+
+static const char **
+mq_field(struct mq_cmd *c, unsigned tag)
+{
+	switch (tag) {
+	case TAG_USER: return &c->user;
+	case TAG_ID: return &c->id;
+	case TAG_RUNNER: return &c->runner;
+	case TAG_URLS: return &c->urls;
+	case TAG_OPTIONS: return &c->options;
+	case TAG_SETTINGS: return &c->settings;
+	}
+	return NULL;
+}
+
+int
+mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size)
+{
+	struct mq_hdr h = { MQ_MAGIC, MQ_VERSION, c->type, c->flags, 0, 0,
+	    c->req_id, "" };
+	size_t used = sizeof(h);
+
+	if (size < used || size > MQ_MSG_MAX)
+		return -1;
+	memcpy(h.reply_to, c->reply_to, sizeof(h.reply_to));
+	h.reply_to[sizeof(h.reply_to) - 1] = '\0';
+	for (unsigned tag = 1; tag < TAG__MAX; tag++) {
+		const char *s = *mq_field((struct mq_cmd *)c, tag);
+		uint32_t len;
+
+		if (s == NULL)
+			continue;
+		len = (uint32_t)strlen(s) + 1;
+		if (size - used < 8 || size - used - 8 < len)
+			return -1;
+		memcpy(buf + used, &(uint32_t){ tag }, 4);
+		memcpy(buf + used + 4, &len, 4);
+		memcpy(buf + used + 8, s, len);
+		used += 8 + len;
+		h.nfields++;
+	}
+	memcpy(buf, &h, sizeof(h));
+	return (int)used;
+}
+
+int
+mq_cmd_unpack(struct mq_cmd *c, const char *buf, size_t len)
+{
+	struct mq_hdr h;
+	size_t used = sizeof(h);
+
+	memset(c, 0, sizeof(*c));
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (h.magic != MQ_MAGIC || h.version != MQ_VERSION ||
+	    h.type == 0 || h.type >= MQ_REPLY ||
+	    memchr(h.reply_to, '\0', sizeof(h.reply_to)) == NULL)
+		return -1;
+	c->type = h.type;
+	c->flags = h.flags;
+	c->req_id = h.req_id;
+	memcpy(c->reply_to, h.reply_to, sizeof(c->reply_to));
+	for (unsigned i = 0; i < h.nfields; i++) {
+		uint32_t tag, flen;
+		const char **f;
+
+		if (len - used < 8)
+			return -1;
+		memcpy(&tag, buf + used, 4);
+		memcpy(&flen, buf + used + 4, 4);
+		used += 8;
+		if (flen == 0 || flen > len - used ||
+		    buf[used + flen - 1] != '\0' ||
+		    memchr(buf + used, '\0', flen) != buf + used + flen - 1 ||
+		    (f = mq_field(c, tag)) == NULL || *f != NULL)
+			return -1;
+		*f = buf + used;
+		used += flen;
+	}
+	return used == len ? 0 : -1;
+}
+
+int
+mq_reply_check(const struct mq_reply *r, size_t len)
+{
+	if (len != sizeof(*r) || r->magic != MQ_MAGIC ||
+	    r->version != MQ_VERSION || r->type != MQ_REPLY ||
+	    r->err >= ERR__COUNT ||
+	    memchr(r->id, '\0', sizeof(r->id)) == NULL ||
+	    memchr(r->msg, '\0', sizeof(r->msg)) == NULL)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,102 @@
+/* ring.c: the bounded per-job output ring (see ring.h for the layout). */
+#include <string.h>
+
+#include "ring.h"
+
+void
+ring_reset(struct ring *r)
+{
+	r->first = 0;
+	r->next = 0;
+	r->head = 0;
+}
+
+uint64_t
+ring_held(const struct ring *r)
+{
+	return r->next - r->first;
+}
+
+static struct ring_line *
+ring_slot(struct ring *r, uint64_t n)
+{
+	return &r->idx[n % OUT_LINES_MAX];
+}
+
+/* ring_place: find cap contiguous bytes, evicting the oldest lines until
+ * they fit.  Used bytes run from the oldest line's offset (tail) to head,
+ * wrapping once when head <= tail. */
+static uint32_t
+ring_place(struct ring *r, uint32_t cap)
+{
+	uint32_t tail;
+
+	for (;;) {
+		if (ring_held(r) == 0) {
+			r->first = r->next;
+			return 0;
+		}
+		if (ring_held(r) < OUT_LINES_MAX) {
+			tail = ring_slot(r, r->first)->off;
+			if (r->head > tail) {
+				if (OUT_ARENA - r->head >= cap)
+					return r->head;
+				if (tail >= cap)
+					return 0;
+			} else if (tail - r->head >= cap)
+				return r->head;
+		}
+		r->first++;
+	}
+}
+
+uint64_t
+ring_append(struct ring *r, const char *s, uint32_t len, uint32_t reserve)
+{
+	struct ring_line *l;
+	uint32_t off;
+
+	if (len > OUT_LINE_MAX)
+		len = OUT_LINE_MAX;
+	if (reserve < len)
+		reserve = len;
+	if (reserve > OUT_LINE_MAX)
+		reserve = OUT_LINE_MAX;
+	if (reserve == 0)
+		reserve = 1;	/* keep offsets distinct so ordering holds */
+	off = ring_place(r, reserve);
+	memcpy(r->arena + off, s, len);
+	l = ring_slot(r, r->next);
+	l->off = off;
+	l->len = len;
+	l->cap = reserve;
+	r->head = off + reserve;
+	return r->next++;
+}
+
+int
+ring_replace(struct ring *r, uint64_t n, const char *s, uint32_t len)
+{
+	struct ring_line *l;
+
+	if (n < r->first || n >= r->next)
+		return -1;
+	l = ring_slot(r, n);
+	if (len > l->cap)
+		return -1;
+	memcpy(r->arena + l->off, s, len);
+	l->len = len;
+	return 0;
+}
+
+const char *
+ring_line(const struct ring *r, uint64_t n, uint32_t *len)
+{
+	const struct ring_line *l;
+
+	if (n < r->first || n >= r->next)
+		return NULL;
+	l = &r->idx[n % OUT_LINES_MAX];
+	*len = l->len;
+	return r->arena + l->off;
+}
