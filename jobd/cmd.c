@@ -48,10 +48,8 @@ cmd_open(struct jobd *d, char *err, size_t errsz)
 	}
 	if (d->mq == (mqd_t)-1) {
 		snprintf(err, errsz, "cannot create message queue '%s': %s%s",
-		    name, strerror(errno), errno == EINVAL || errno == EMFILE ?
-		    " (messages are 68 KiB: raise fs.mqueue.msgsize_max to "
-		    "69632 and fs.mqueue.msg_max to the queue depth, or run "
-		    "jobd with CAP_SYS_RESOURCE; see README)" : "");
+		    name, strerror(errno), errno == EINVAL ? " (queue_depth is "
+		    "above fs.mqueue.msg_max?)" : "");
 		return -1;
 	}
 	if ((d->mqbuf = malloc(MQ_MSG_MAX)) == NULL) {
@@ -173,33 +171,115 @@ cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
 	}
 }
 
+static void
+reasm_free(struct reasm *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+/* reasm_slot: the entry for f's sender, starting it on a first fragment.
+ * A sender sends one command at a time, so its older entry is dropped. */
+static struct reasm *
+reasm_slot(struct jobd *d, const struct mq_frag *f)
+{
+	struct reasm *r, *pick = NULL;
+
+	for (int i = 0; i < MQ_REASM_MAX; i++) {
+		r = &d->reasm[i];
+		if (r->sender[0] != '\0' && strcmp(r->sender, f->sender) == 0) {
+			if (r->req_id == f->req_id && f->index > 0)
+				return r;
+			reasm_free(r);
+		}
+		if (r->sender[0] == '\0' ? pick == NULL || pick->sender[0] != '\0' :
+		    pick == NULL || (pick->sender[0] != '\0' &&
+		    r->started < pick->started))
+			pick = r;
+	}
+	if (f->index != 0)
+		return NULL;
+	if (pick->sender[0] != '\0') {
+		log_warn("%s: dropping a half-sent command from '%s'", __func__,
+		    pick->sender);
+		reasm_free(pick);
+	}
+	/* The total was checked against MQ_CMD_MAX before this allocation. */
+	if ((pick->buf = malloc(f->total)) == NULL)
+		return NULL;
+	memcpy(pick->sender, f->sender, sizeof(pick->sender));
+	pick->req_id = f->req_id;
+	pick->total = f->total;
+	pick->count = f->count;
+	pick->started = jobd_mono();
+	return pick;
+}
+
+/* reasm_feed: add one fragment; the entry once it is complete. */
+static struct reasm *
+reasm_feed(struct jobd *d, const struct mq_frag *f, const char *data,
+    size_t len)
+{
+	struct reasm *r = reasm_slot(d, f);
+
+	if (r == NULL)
+		return NULL;
+	if (f->index != r->got || f->count != r->count || f->total != r->total) {
+		reasm_free(r);
+		return NULL;
+	}
+	memcpy(r->buf + (size_t)f->index * MQ_FRAG_DATA, data, len);
+	return ++r->got == r->count ? r : NULL;
+}
+
+static void
+cmd_handle(struct jobd *d, const char *buf, size_t len)
+{
+	struct job_answer a = { .err = ERR_INTERNAL, .slot = -1 };
+	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, 0, 0, -1, "", "" };
+	struct mq_cmd c;
+
+	if (mq_cmd_unpack(&c, buf, len) == -1) {
+		log_warn("%s: malformed command of %zu bytes dropped", __func__,
+		    len);
+		return;
+	}
+	cmd_dispatch(d, &c, &a);
+	if (a.err == ERR__COUNT)
+		return;
+	r.req_id = c.req_id;
+	r.err = a.err;
+	r.slot = a.slot;
+	memcpy(r.id, a.id, sizeof(r.id));
+	snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
+	cmd_reply_to(c.reply_to, &r);
+}
+
 void
 cmd_on_readable(struct loop_watch *w, uint32_t events)
 {
 	struct jobd *d = w->arg;
+	struct mq_frag f;
+	struct reasm *r;
 	ssize_t n;
 
 	(void)events;
 	while ((n = mq_receive(d->mq, d->mqbuf, MQ_MSG_MAX, NULL)) >= 0) {
-		struct job_answer a = { .err = ERR_INTERNAL, .slot = -1 };
-		struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, 0, 0, -1,
-		    "", "" };
-		struct mq_cmd c;
+		const char *data = d->mqbuf + sizeof(f);
 
-		if (mq_cmd_unpack(&c, d->mqbuf, (size_t)n) == -1) {
+		if (mq_frag_check(d->mqbuf, (size_t)n, &f) == -1) {
 			log_warn("%s: malformed message of %zd bytes dropped",
 			    __func__, n);
 			continue;
 		}
-		cmd_dispatch(d, &c, &a);
-		if (a.err == ERR__COUNT)
+		if (f.count == 1) {
+			cmd_handle(d, data, f.total);
 			continue;
-		r.req_id = c.req_id;
-		r.err = a.err;
-		r.slot = a.slot;
-		memcpy(r.id, a.id, sizeof(r.id));
-		snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
-		cmd_reply_to(c.reply_to, &r);
+		}
+		if ((r = reasm_feed(d, &f, data, (size_t)n - sizeof(f))) != NULL) {
+			cmd_handle(d, r->buf, r->total);
+			reasm_free(r);
+		}
 	}
 	if (errno != EAGAIN)
 		log_warn("%s: mq_receive: %s", __func__, strerror(errno));

@@ -41,6 +41,17 @@ struct sweep {
 	uint64_t	req_id;
 };
 
+/* A command arriving in fragments (mqmsg.h), in order per sender. */
+struct reasm {
+	char		 sender[MQ_NAME_MAX];	/* "" = unused */
+	uint64_t	 req_id;
+	uint32_t	 total;
+	uint16_t	 count;
+	uint16_t	 got;
+	double		 started;		/* monotonic */
+	char		*buf;
+};
+
 struct jobd {
 	struct config		 cfg;
 	struct shm		 shm;
@@ -49,6 +60,7 @@ struct jobd {
 	struct loop_watch	 w_sig, w_mq, w_timer;
 	mqd_t			 mq;
 	char			*mqbuf;		/* MQ_MSG_MAX bytes */
+	struct reasm		 reasm[MQ_REASM_MAX];
 	struct job		*jobs;		/* one per slot */
 	struct settings		 settings;
 	uint64_t		 next_seq;

@@ -160,6 +160,8 @@ static void
 teardown(struct jobd *d)
 {
 	job_kill_all(d);
+	for (int i = 0; i < MQ_REASM_MAX; i++)
+		free(d->reasm[i].buf);
 	shm_retire(&d->shm);
 	cmd_close(d);
 	close(d->w_sig.fd);

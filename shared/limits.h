@@ -35,9 +35,13 @@
 #define SLOTS_DEFAULT		256
 #define SLOTS_MAX		4096
 
-/* Message queue: a command carries at most a body's worth of JSON. */
-#define MQ_MSG_MAX		(BODY_MAX + 4096)
+/* Message queue.  Messages fit the kernel's default msgsize_max (8 KiB)
+ * and depth fits its default msg_max (10), so no sysctl is needed; a
+ * command larger than one message travels in fragments (mqmsg.h). */
+#define MQ_MSG_MAX		8192
+#define MQ_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
 #define MQ_DEPTH_DEFAULT	10
+#define MQ_REASM_MAX		16	/* commands being reassembled */
 #define MQ_REPLY_DEPTH		4
 #define MQ_NAME_MAX		48
 #define MQ_WAIT_MS		1000		/* a responder waits this long */

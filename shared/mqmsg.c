@@ -40,7 +40,7 @@ mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size)
 	    c->req_id, "" };
 	size_t used = sizeof(h);
 
-	if (size < used || size > MQ_MSG_MAX)
+	if (size < used || size > MQ_CMD_MAX)
 		return -1;
 	memcpy(h.reply_to, c->reply_to, sizeof(h.reply_to));
 	h.reply_to[sizeof(h.reply_to) - 1] = '\0';
@@ -111,4 +111,24 @@ mq_reply_check(const struct mq_reply *r, size_t len)
 	    memchr(r->msg, '\0', sizeof(r->msg)) == NULL)
 		return -1;
 	return 0;
+}
+
+int
+mq_frag_check(const char *msg, size_t len, struct mq_frag *f)
+{
+	size_t slice;
+
+	if (len < sizeof(*f))
+		return -1;
+	memcpy(f, msg, sizeof(*f));
+	if (f->magic != MQ_MAGIC || f->version != MQ_VERSION ||
+	    f->count == 0 || f->index >= f->count || f->total == 0 ||
+	    f->total > MQ_CMD_MAX ||
+	    (size_t)f->count != (f->total + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA ||
+	    memchr(f->sender, '\0', sizeof(f->sender)) == NULL)
+		return -1;
+	/* Every slice is full but the last. */
+	slice = f->index + 1 < f->count ? MQ_FRAG_DATA :
+	    f->total - (size_t)f->index * MQ_FRAG_DATA;
+	return len - sizeof(*f) == slice ? 0 : -1;
 }

@@ -57,8 +57,27 @@ struct mq_reply {
 };
 _Static_assert(sizeof(struct mq_reply) == 280, "reply record size");
 
+/* Every queue message starts with a fragment header: a packed command of
+ * total bytes is sent as count messages, each carrying its slice.  The
+ * receiver keys reassembly on (sender, req_id). */
+struct mq_frag {
+	uint32_t	magic;
+	uint16_t	version;
+	uint16_t	index;
+	uint16_t	count;
+	uint16_t	pad;
+	uint32_t	total;
+	uint64_t	req_id;
+	char		sender[MQ_NAME_MAX];
+};
+#define MQ_FRAG_DATA	(MQ_MSG_MAX - sizeof(struct mq_frag))
+
+/* mq_frag_check: whether msg[0..len) is a well-formed fragment whose
+ * slice fits its command (total <= MQ_CMD_MAX).  Returns 0 or -1. */
+int mq_frag_check(const char *msg, size_t len, struct mq_frag *out);
+
 /* mq_cmd_pack: encode c into buf.  Returns the byte count, or -1 when it
- * does not fit in size (at most MQ_MSG_MAX). */
+ * does not fit in size (at most MQ_CMD_MAX). */
 int mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size);
 
 /* mq_cmd_unpack: decode buf[0..len) into c, whose strings then borrow

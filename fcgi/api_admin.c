@@ -1,0 +1,82 @@
+/* api_admin.c: GET and PUT /api/admin/settings. */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "history.h"
+#include "resp.h"
+
+static void
+settings_answer(struct app *a, struct req *r)
+{
+	const void *tab = client_table(&a->jobd);
+	json_object *o = json_object_new_object();
+	struct jobtab_hdr h;
+	struct settings s;
+
+	/* What jobd applies now; the stored values while it is down. */
+	if (tab != NULL) {
+		jobtab_read_hdr(tab, &h);
+		s = h.settings;
+	} else {
+		s = a->cfg.initial;
+		history_settings(a->db, &s);
+	}
+	for (unsigned i = 0; i < settings_count; i++)
+		json_object_object_add(o, settings_defs[i].name,
+		    json_object_new_int64(settings_get(&s, &settings_defs[i])));
+	resp_json(r, 200, o, NULL);
+}
+
+void
+api_admin_settings_get(struct app *a, struct req *r)
+{
+	settings_answer(a, r);
+}
+
+void
+api_admin_settings_put(struct app *a, struct req *r)
+{
+	json_object *body = req_body_json(r);
+	struct mq_cmd c = { .type = MQ_CMD_SETTINGS };
+	struct mq_reply rep;
+	char msg[200];
+	enum err e;
+
+	if (body == NULL)
+		return;
+	if (!json_object_is_type(body, json_type_object)) {
+		resp_error(r, ERR_INVALID, "The body must be a JSON object of "
+		    "settings.");
+		goto out;
+	}
+	json_object_object_foreach(body, key, val) {
+		const struct setting_def *d = settings_find(key);
+		int64_t v = json_object_get_int64(val);
+
+		if (d == NULL) {
+			snprintf(msg, sizeof(msg), "Unknown setting '%.64s'.", key);
+			resp_error(r, ERR_INVALID, msg);
+			goto out;
+		}
+		if (!json_object_is_type(val, json_type_int) || v < d->min ||
+		    v > d->max) {
+			snprintf(msg, sizeof(msg), "'%s' must be an integer from "
+			    "%lld to %lld.", d->name, (long long)d->min,
+			    (long long)d->max);
+			resp_error(r, ERR_INVALID, msg);
+			goto out;
+		}
+	}
+	c.user = r->user;
+	c.settings = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
+	if ((e = client_call(&a->jobd, &c, &rep, MQ_WAIT_MS)) != ERR_OK)
+		resp_error(r, e, e == ERR_FULL ? "The job daemon's queue is "
+		    "full; try again in a moment." : NULL);
+	else if (rep.err != ERR_OK)
+		resp_error(r, (enum err)rep.err, rep.msg);
+	else
+		settings_answer(a, r);
+out:
+	json_object_put(body);
+}

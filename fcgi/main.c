@@ -1,0 +1,204 @@
+/* main.c: jobs-fcgi, the stateless FastCGI responders.  A small master
+ * binds the socket (or takes fd 0 from spawn-fcgi or systemd), forks a
+ * pool of workers that each run the accept loop, and replaces any that
+ * die. */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "req.h"
+#include "resp.h"
+#include "route.h"
+#include "shared/db.h"
+#include "shared/log.h"
+
+#define WORKERS_MAX	256
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: jobs-fcgi -c config.ini [-s socket] [-n workers]"
+	    " [-v]\n");
+	exit(2);
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void
+serve(struct app *a, int sock)
+{
+	FCGX_Request fr;
+
+	FCGX_InitRequest(&fr, sock, 0);
+	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
+		struct req r;
+
+		if (req_init(&r, &fr) == -1)
+			resp_error(&r, ERR_NOT_FOUND, "No such path.");
+		else
+			route_dispatch(a, &r);
+		FCGX_Finish_r(&fr);
+	}
+	FCGX_Free(&fr, 1);
+}
+
+static void __attribute__((noreturn))
+worker(struct app *a, int sock)
+{
+	char err[512], dbpath[PATH_MAX];
+
+	/* No SA_RESTART: a blocked accept returns, and the loop ends. */
+	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_stop }, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (config_db_path(&a->cfg, dbpath, sizeof(dbpath)) == -1 ||
+	    (a->db = db_open(dbpath, false, err, sizeof(err))) == NULL)
+		log_fatal("%s", err[0] ? err : "bad state_dir");
+	if (sqlite3_prepare_v3(a->db, "SELECT u.name, u.role FROM tokens t "
+	    "JOIN users u ON u.name = t.user_name WHERE t.hash = ? AND "
+	    "u.disabled = 0", -1, SQLITE_PREPARE_PERSISTENT, &a->auth_stmt,
+	    NULL) != SQLITE_OK)
+		log_fatal("cannot prepare: %s (has jobd created the database?)",
+		    sqlite3_errmsg(a->db));
+	if (client_init(&a->jobd, &a->cfg) == -1)
+		log_fatal("cannot set up the link to jobd");
+	serve(a, sock);
+	client_release(&a->jobd);
+	sqlite3_finalize(a->auth_stmt);
+	sqlite3_close(a->db);
+	config_release(&a->cfg);
+	exit(0);
+}
+
+static pid_t
+spawn_worker(struct app *a, int sock)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		worker(a, sock);
+	if (pid == -1)
+		log_warn("fork: %s", strerror(errno));
+	return pid;
+}
+
+/* unlink_reply_queue: a worker that died leaves its queue behind. */
+static void
+unlink_reply_queue(const struct config *c, pid_t pid)
+{
+	char name[MQ_NAME_MAX];
+
+	if (jobtab_reply_name(name, sizeof(name), c->instance, (int)pid) == 0)
+		mq_unlink(name);
+}
+
+static void
+supervise(struct app *a, int sock, unsigned n)
+{
+	pid_t pids[WORKERS_MAX] = { 0 };
+	time_t window = 0;
+	unsigned deaths = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		pids[i] = spawn_worker(a, sock);
+	while (!stop_requested) {
+		int st;
+		pid_t pid = wait(&st);
+
+		if (pid == -1) {
+			if (errno != EINTR)
+				sleep(1);
+			continue;
+		}
+		unlink_reply_queue(&a->cfg, pid);
+		if (stop_requested)
+			break;
+		/* Back off when workers die in a loop (bad config, no db). */
+		if (time(NULL) != window) {
+			window = time(NULL);
+			deaths = 0;
+		}
+		if (++deaths > n)
+			sleep(1);
+		for (unsigned i = 0; i < n; i++)
+			if (pids[i] == pid)
+				pids[i] = spawn_worker(a, sock);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (unsigned i = 0; i < n; i++)
+		if (pids[i] > 0 && waitpid(pids[i], NULL, 0) > 0)
+			unlink_reply_queue(&a->cfg, pids[i]);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct app a;
+	const char *config = NULL, *sockpath = NULL;
+	unsigned workers = 0;
+	char err[512];
+	bool verbose = false;
+	int ch, sock = 0;
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	while ((ch = getopt(argc, argv, "c:s:n:v")) != -1) {
+		if (ch == 'c')
+			config = optarg;
+		else if (ch == 's')
+			sockpath = optarg;
+		else if (ch == 'n')
+			workers = (unsigned)strtoul(optarg, NULL, 10);
+		else if (ch == 'v')
+			verbose = true;
+		else
+			usage();
+	}
+	if (config == NULL || optind != argc || workers > WORKERS_MAX)
+		usage();
+	log_init("jobs-fcgi", verbose);
+	if (config_load(&a.cfg, config, err, sizeof(err)) == -1)
+		log_fatal("%s", err);
+	if (workers == 0)
+		workers = a.cfg.workers;
+	if (sockpath == NULL && a.cfg.socket[0] != '\0')
+		sockpath = a.cfg.socket;
+	if (FCGX_Init() != 0)
+		log_fatal("FCGX_Init failed");
+	if (sockpath != NULL) {
+		mode_t old = umask(007);	/* rule 8: the web server's group */
+
+		unlink(sockpath);
+		sock = FCGX_OpenSocket(sockpath, 1024);
+		umask(old);
+		if (sock < 0)
+			log_fatal("cannot listen on '%s'", sockpath);
+	}
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	log_info("ready: %u workers on %s", workers, sockpath ? sockpath :
+	    "fd 0");
+	supervise(&a, sock, workers);
+	if (sockpath != NULL)
+		unlink(sockpath);
+	config_release(&a.cfg);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,172 @@
+/* client.c: the responder's link to jobd (see client.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "log.h"
+
+int
+client_init(struct client *c, const struct config *cfg)
+{
+	struct mq_attr attr = { .mq_maxmsg = MQ_REPLY_DEPTH,
+	    .mq_msgsize = sizeof(struct mq_reply) };
+	char lock[PATH_MAX];
+	mode_t old;
+
+	memset(c, 0, sizeof(*c));
+	c->cfg = cfg;
+	c->cmd = (mqd_t)-1;
+	c->lockfd = -1;
+	if ((c->buf = malloc(MQ_CMD_MAX + MQ_MSG_MAX)) == NULL ||
+	    jobtab_reply_name(c->reply_name, sizeof(c->reply_name),
+	    cfg->instance, (int)getpid()) == -1)
+		return -1;
+	mq_unlink(c->reply_name);	/* a stale one of a reused pid */
+	old = umask(0);
+	/* jobd (the service group) writes here, nobody else. */
+	c->reply = mq_open(c->reply_name, O_RDONLY | O_CREAT | O_EXCL, 0620,
+	    &attr);
+	umask(old);
+	if (c->reply == (mqd_t)-1) {
+		log_warn("cannot create reply queue '%s': %s", c->reply_name,
+		    strerror(errno));
+		return -1;
+	}
+	if (config_lock_path(cfg, lock, sizeof(lock)) == 0)
+		c->lockfd = open(lock, O_RDONLY | O_CLOEXEC);
+	return 0;
+}
+
+void
+client_release(struct client *c)
+{
+	if (c->reply != (mqd_t)-1) {
+		mq_close(c->reply);
+		mq_unlink(c->reply_name);
+	}
+	if (c->cmd != (mqd_t)-1)
+		mq_close(c->cmd);
+	if (c->tab != NULL)
+		munmap((void *)(uintptr_t)c->tab, c->tabsize);
+	if (c->lockfd != -1)
+		close(c->lockfd);
+	free(c->buf);
+}
+
+bool
+client_alive(struct client *c)
+{
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+	char lock[PATH_MAX];
+
+	if (c->lockfd == -1 && config_lock_path(c->cfg, lock, sizeof(lock)) == 0)
+		c->lockfd = open(lock, O_RDONLY | O_CLOEXEC);
+	if (c->lockfd == -1 || fcntl(c->lockfd, F_OFD_GETLK, &fl) == -1)
+		return false;
+	return fl.l_type != F_UNLCK;
+}
+
+const void *
+client_table(struct client *c)
+{
+	const struct jobtab_hdr *h = c->tab;
+
+	if (h != NULL && !h->retired)
+		return c->tab;
+	if (h != NULL) {
+		munmap((void *)(uintptr_t)c->tab, c->tabsize);
+		c->tab = NULL;
+		/* A new jobd may have a new queue too. */
+		if (c->cmd != (mqd_t)-1)
+			mq_close(c->cmd);
+		c->cmd = (mqd_t)-1;
+	}
+	c->tab = jobtab_map_ro(c->cfg->instance, &c->tabsize);
+	return c->tab;
+}
+
+static void
+deadline_after(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+/* client_send: the packed command in fragments, each waiting for room
+ * in the queue until the deadline. */
+static enum err
+client_send(struct client *c, const struct mq_cmd *cmd, size_t len,
+    const struct timespec *dl)
+{
+	char *msg = c->buf + MQ_CMD_MAX;
+	struct mq_frag f = { MQ_MAGIC, MQ_VERSION, 0, 0, 0, (uint32_t)len,
+	    cmd->req_id, "" };
+
+	memcpy(f.sender, cmd->reply_to, sizeof(f.sender));
+	f.count = (uint16_t)((len + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA);
+	for (f.index = 0; f.index < f.count; f.index++) {
+		size_t off = (size_t)f.index * MQ_FRAG_DATA;
+		size_t n = len - off < MQ_FRAG_DATA ? len - off : MQ_FRAG_DATA;
+
+		memcpy(msg, &f, sizeof(f));
+		memcpy(msg + sizeof(f), c->buf + off, n);
+		while (mq_timedsend(c->cmd, msg, sizeof(f) + n, 0, dl) == -1) {
+			if (errno == EINTR)
+				continue;
+			return errno == ETIMEDOUT ? ERR_FULL : ERR_UNAVAILABLE;
+		}
+	}
+	return ERR_OK;
+}
+
+enum err
+client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
+    int wait_ms)
+{
+	struct timespec dl;
+	char name[MQ_NAME_MAX];
+	enum err e;
+	ssize_t n;
+	int len;
+
+	if (!client_alive(c))
+		return ERR_UNAVAILABLE;
+	client_table(c);
+	if (c->cmd == (mqd_t)-1) {
+		if (jobtab_mq_name(name, sizeof(name), c->cfg->instance) == -1)
+			return ERR_UNAVAILABLE;
+		c->cmd = mq_open(name, O_WRONLY);
+		if (c->cmd == (mqd_t)-1)
+			return ERR_UNAVAILABLE;
+	}
+	memcpy(cmd->reply_to, c->reply_name, sizeof(cmd->reply_to));
+	cmd->req_id = ++c->next_req;
+	if ((len = mq_cmd_pack(cmd, c->buf, MQ_CMD_MAX)) == -1)
+		return ERR_INTERNAL;
+	/* One deadline for sending and answering: never a hang (API.md). */
+	deadline_after(&dl, wait_ms);
+	if ((e = client_send(c, cmd, (size_t)len, &dl)) != ERR_OK)
+		return e;
+	for (;;) {
+		n = mq_timedreceive(c->reply, (char *)out, sizeof(*out), NULL, &dl);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return ERR_UNAVAILABLE;
+		/* Late answers to requests we gave up on are dropped here. */
+		if (mq_reply_check(out, (size_t)n) == 0 &&
+		    out->req_id == cmd->req_id)
+			return ERR_OK;
+	}
+}
