@@ -45,7 +45,8 @@ serve(struct app *a, int sock)
 {
 	FCGX_Request fr;
 
-	FCGX_InitRequest(&fr, sock, 0);
+	/* Let SIGTERM end a blocked accept instead of retrying it. */
+	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
 	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
 		struct req r;
 

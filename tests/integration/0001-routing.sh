@@ -1,0 +1,59 @@
+# 0001-routing: health, unknown paths, methods, identity, headers.
+source "$(dirname "$0")/../lib.sh"
+stack_up
+
+api GET /api/health "" -
+check "health 200" is "$ST" 200
+check "health ok" is "$(jb .status)" ok
+check "health counts" is "$(jb '[.queued,.running,.live_slots,.live_slots_free]|@csv')" "0,0,256,256"
+check "json content type" is "$(hdr Content-Type)" "application/json; charset=utf-8"
+check "cache-control" is "$(hdr Cache-Control)" "no-cache"
+
+api GET /api/nope "" -
+check "unknown path 404" is "$ST" 404
+check "404 is json" is "$(jb 'has("error")')" true
+api GET /api/jobs/x/y/z
+check "deep unknown path 404" is "$ST" 404
+
+api PATCH /api/jobs "" -
+check "405 before identity" is "$ST" 405
+check "405 Allow" is "$(hdr Allow)" "GET, POST"
+api PUT /api/jobs/6f1c2a9e-3b8d-4c1e-9a57-0d2f4b6e8c11
+check "405 on a job" is "$ST" 405
+check "405 Allow on a job" is "$(hdr Allow)" "GET, DELETE"
+
+api GET /api/jobs "" -
+check "401 without token" is "$ST" 401
+check "WWW-Authenticate" is "$(hdr WWW-Authenticate)" "Bearer"
+api GET /api/jobs "" jm_wrong
+check "401 wrong token" is "$ST" 401
+api GET /api/jobs/not-a-uuid "" -
+check "route-shaped path without token: 401" is "$ST" 401
+api GET /api/jobs/not-a-uuid
+check "malformed id with token: 404" is "$ST" 404
+api GET /api/jobs/6f1c2a9e-3b8d-4c1e-9a57-0d2f4b6e8c11
+check "missing job 404" is "$ST" 404
+check "missing job error" is "$(jb .error)" "No job with that id."
+
+api GET /api/admin/settings
+check "non-admin 403" is "$ST" 403
+api GET /api/admin/settings "" "$TR"
+check "admin 200" is "$ST" 200
+
+# Revoked and disabled identities are refused.
+tok=$(ctl token issue bob)
+api GET /api/jobs "" "$tok"
+check "fresh token works" is "$ST" 200
+ctl token revoke "$tok"
+api GET /api/jobs "" "$tok"
+check "revoked token 401" is "$ST" 401
+ctl user disable bob
+api GET /api/jobs "" "$TB"
+check "disabled user 401" is "$ST" 401
+ctl user enable bob
+api GET /api/jobs "" "$TB"
+check "enabled again 200" is "$ST" 200
+
+# Outside /api/: nginx answers, still JSON.
+ST=$(curl -s -o /dev/null -w '%{http_code}' "$URL/index.html")
+check "non-api path 404" is "$ST" 404

@@ -1,0 +1,95 @@
+# lib.sh: helpers for the integration tests.  Each test file starts its
+# own stack (nginx, responders, jobd with tests/fake-votify as votify) on
+# a free loopback port with a unique instance, and stops it at exit.
+set -u
+T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD="$T_TOP/$BUILD" ;; esac
+export BUILD
+T_PASS=0 T_FAIL=0 T_NAME=$(basename "$0" .sh)
+
+ok() { T_PASS=$((T_PASS + 1)); }
+fail() { T_FAIL=$((T_FAIL + 1)); echo "not ok - $T_NAME: $1" >&2; }
+
+# check DESC CMD...: pass when CMD succeeds.
+check() {
+	local desc=$1; shift
+	if "$@"; then ok; else fail "$desc"; fi
+}
+
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
+wait_for() {
+	local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+	while ! "$@"; do
+		[ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+		sleep 0.05
+	done
+}
+
+free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + RANDOM % 30000 ))
+		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
+	done
+}
+
+# stack_up [SED-EXPR...]: config edits, then the stack and three users:
+# alice and bob ($TA, $TB) and the admin root ($TR).
+stack_up() {
+	T_DIR=$(mktemp -d /tmp/jobs-test.XXXXXX)
+	T_PORT=$(free_port)
+	T_CONF=$("$T_TOP/scripts/stack" config --dir "$T_DIR" \
+	    --instance "t$$x$RANDOM" --votify "$T_TOP/tests/fake-votify")
+	local e
+	for e in "$@"; do sed -i "$e" "$T_CONF"; done
+	trap stack_down EXIT
+	URL=$("$T_TOP/scripts/stack" up --dir "$T_DIR" --port "$T_PORT" \
+	    --config "$T_CONF") || { fail "stack up"; exit 1; }
+	T_DB="$T_DIR/state/jobs.db"
+	ctl user add alice >/dev/null; ctl user add bob >/dev/null
+	ctl user add root admin >/dev/null
+	TA=$(ctl token issue alice); TB=$(ctl token issue bob); TR=$(ctl token issue root)
+}
+
+stack_down() {
+	"$T_TOP/scripts/stack" down --dir "$T_DIR" || fail "stack down (valgrind?)"
+	if [ "$T_FAIL" -gt 0 ]; then
+		echo "--- logs of $T_NAME" >&2
+		tail -n 20 "$T_DIR"/log/jobd.log "$T_DIR"/log/fcgi.log >&2 || true
+	fi
+	rm -rf "$T_DIR"
+	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+}
+
+ctl() { "$BUILD/jobctl" -c "$T_CONF" "$@"; }
+sql() { sqlite3 -cmd '.timeout 5000' "$T_DB" "$@"; }
+
+# api METHOD PATH [BODY [TOKEN [CURL-ARGS...]]]: sets ST; body in $T_DIR/body,
+# headers in $T_DIR/headers.  TOKEN defaults to alice's; "-" sends none.
+api() {
+	local m=$1 p=$2 body=${3:-} tok=${4:-$TA}
+	shift $(( $# < 4 ? $# : 4 ))
+	local args=(-s -o "$T_DIR/body" -D "$T_DIR/headers" -w '%{http_code}' -X "$m")
+	[ "$tok" != - ] && args+=(-H "Authorization: Bearer $tok")
+	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	ST=$(curl "${args[@]}" "$@" "$URL$p")
+}
+
+# jb FILTER: jq on the last body.
+jb() { jq -r "$1" "$T_DIR/body"; }
+hdr() { sed -n "s/^$1: *//Ip" "$T_DIR/headers" | tr -d '\r'; }
+is() { [ "$1" = "$2" ] || { echo "  expected '$2', got '$1'" >&2; return 1; }; }
+
+# A Spotify-shaped URL whose query string tells fake-votify what to do.
+furl() { echo "https://open.spotify.com/track/AAAAAAAAAAAAAAAAAAAAAA?$1"; }
+
+# create QUERY [OPTIONS-JSON [TOKEN]]: a job; its id in $JOB.
+create() {
+	api POST /api/jobs "{\"urls\":[\"$(furl "$1")\"],\"options\":${2:-{\}}}" "${3:-$TA}"
+	JOB=$(jb .id)
+}
+
+status_is() { api GET "/api/jobs/$1" "" "${3:-$TA}"; [ "$(jb .status)" = "$2" ]; }
+finished() { api GET "/api/jobs/$1" "" "${2:-$TA}"; case "$(jb .status)" in completed|failed|cancelled) return 0;; esac; return 1; }
+rows() { sql "SELECT count(*) FROM jobs"; }
