@@ -43,6 +43,7 @@ stack_up() {
 	    --instance "t$$x$RANDOM" --votify "$T_TOP/tests/fake-votify")
 	local e
 	for e in "$@"; do sed -i "$e" "$T_CONF"; done
+	[ -n "${T_EXTRA_CONF:-}" ] && printf '%s\n' "$T_EXTRA_CONF" >> "$T_CONF"
 	trap stack_down EXIT
 	URL=$("$T_TOP/scripts/stack" up --dir "$T_DIR" --port "$T_PORT" \
 	    --config "$T_CONF") || { fail "stack up"; exit 1; }
@@ -67,12 +68,14 @@ sql() { sqlite3 -cmd '.timeout 5000' "$T_DB" "$@"; }
 
 # api METHOD PATH [BODY [TOKEN [CURL-ARGS...]]]: sets ST; body in $T_DIR/body,
 # headers in $T_DIR/headers.  TOKEN defaults to alice's; "-" sends none.
+# CT overrides the body's Content-Type ("" sends none).
 api() {
 	local m=$1 p=$2 body=${3:-} tok=${4:-$TA}
 	shift $(( $# < 4 ? $# : 4 ))
 	local args=(-s -o "$T_DIR/body" -D "$T_DIR/headers" -w '%{http_code}' -X "$m")
 	[ "$tok" != - ] && args+=(-H "Authorization: Bearer $tok")
-	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+	rm -f "$T_DIR/body"; : > "$T_DIR/body"
+	[ -n "$body" ] && args+=(-H "Content-Type: ${CT-application/json}" --data-binary "$body")
 	ST=$(curl "${args[@]}" "$@" "$URL$p")
 }
 
