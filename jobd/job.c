@@ -902,6 +902,7 @@ job_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
 		if (!(c->flags & MQ_F_ADMIN) &&
 		    strcmp(job_slot(j)->m.user_id, c->user) != 0)
 			goto missing;
+		a->err = ERR_OK;
 		a->slot = (int)j->slot;
 		jobjson_uuid_str(uuid, a->id);
 		return j;
@@ -912,6 +913,7 @@ job_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
 		store_brief_release(b);
 		goto missing;
 	}
+	a->err = ERR_OK;
 	jobjson_uuid_str(uuid, a->id);
 	return NULL;
 missing:

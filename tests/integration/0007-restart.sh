@@ -6,7 +6,8 @@ create "hang=1"; running=$JOB
 q=()
 for i in 1 2 3; do create "lines=2"; q+=("$JOB"); done
 check "one runs" wait_for 10 status_is "$running" running
-check "its process exists" wait_for 5 pgrep -f "$running"
+exists() { pgrep -f "$running" >/dev/null; }
+check "its process exists" wait_for 5 exists
 
 "$T_TOP/scripts/stack" jobd-kill --dir "$T_DIR"
 gone() { ! pgrep -f "$running" >/dev/null; }

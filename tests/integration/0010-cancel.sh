@@ -1,0 +1,84 @@
+# 0010-cancel: SIGTERM to the group, SIGKILL after the grace, one ending.
+source "$(dirname "$0")/../lib.sh"
+stack_up
+
+api PUT /api/admin/settings '{"cancel_grace_seconds": 1}' "$TR"
+check "grace set" is "$ST:$(jb .cancel_grace_seconds)" "200:1"
+
+# A downloader that ignores SIGTERM and has a child of its own.
+create "ignore_term=1&child=1&hang=1"
+stubborn=$JOB
+has_child() { api GET "/api/jobs/$stubborn"; jb '.output[]' | grep -q 'child pid'; }
+check "child started" wait_for 10 has_child
+child=$(jb '.output[]|select(contains("child pid"))|sub("^.*child pid ";"")')
+check "child alive" test -d "/proc/$child"
+t0=$(date +%s%N)
+api POST "/api/jobs/$stubborn/cancel"
+check "cancel 200" is "$ST" 200
+check "cancelled at once" is "$(jb .status)" cancelled
+check "line says who" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -qx 'jobd: cancelled by alice'"
+check "row says cancelled at once" is "$(sql "SELECT status FROM jobs WHERE id='$stubborn'")" cancelled
+gone() { [ ! -d "/proc/$child" ] && ! pgrep -f "$stubborn" >/dev/null; }
+check "group gone within grace + 1 s" wait_for 2 gone
+t1=$(date +%s%N)
+check "and not before the grace (SIGTERM ignored)" test $(( (t1 - t0) / 1000000 )) -ge 900
+check "reaped" wait_for 5 finished "$stubborn"
+api GET "/api/jobs/$stubborn"
+check "real return code (SIGKILL)" is "$(jb .status)/$(jb .return_code)" "cancelled/-9"
+check "row final" is "$(sql "SELECT status, return_code, finished_at IS NOT NULL FROM jobs WHERE id='$stubborn'")" "cancelled|-9|1"
+api POST "/api/jobs/$stubborn/cancel"
+check "cancel twice is harmless" is "$ST:$(jb .status)" "200:cancelled"
+
+# A well-behaved one ends by SIGTERM.
+create "hang=1"
+check "running" wait_for 10 status_is "$JOB" running
+api POST "/api/jobs/$JOB/cancel"
+check "ends by SIGTERM" wait_for 5 finished "$JOB"
+check "return code -15" is "$(jb .return_code)" -15
+
+# A queued job is cancelled at once and never starts.
+api PUT /api/admin/settings '{"max_concurrent_jobs": 1}' "$TR"
+create "hang=1"; blocker=$JOB
+create "lines=1"; waiting=$JOB
+check "blocker runs" wait_for 10 status_is "$blocker" running
+check "second queued" status_is "$waiting" queued
+api POST "/api/jobs/$waiting/cancel"
+check "queued -> cancelled" is "$ST:$(jb .status)" "200:cancelled"
+check "never started" is "$(jb .started_at)/$(jb .return_code)" "null/null"
+check "finished_at set" is "$(jb '.finished_at|type')" number
+api POST "/api/jobs/$blocker/cancel"
+check "blocker ends" wait_for 5 finished "$blocker"
+api GET "/api/jobs/$waiting"
+check "still never started" is "$(jb .status)/$(jb .started_at)" "cancelled/null"
+check "it never ran" is "$(jb '.output|length')" 1
+
+# A finished job: 409.  Another user's: 404.
+create "lines=1"
+check "completes" wait_for 10 finished "$JOB"
+api POST "/api/jobs/$JOB/cancel"
+check "cancel finished: 409" is "$ST" 409
+check "409 says why" bash -c "jq -r .error '$T_DIR/body' | grep -q 'already finished'"
+create "hang=1"
+api POST "/api/jobs/$JOB/cancel" "" "$TB"
+check "bob cannot cancel alice's job" is "$ST" 404
+check "and it still runs" status_is "$JOB" running
+api POST "/api/jobs/$JOB/cancel"
+
+# Cancel racing the job's own exit: one ending, one row, either way.
+api PUT /api/admin/settings '{"max_concurrent_jobs": 4}' "$TR"
+for i in 1 2 3 4 5 6; do
+	create "sleep=0.0$i"
+	id=$JOB
+	sleep "0.0$((i + 2))"
+	api POST "/api/jobs/$id/cancel"
+	code=$ST
+	wait_for 5 finished "$id"
+	api GET "/api/jobs/$id"
+	s=$(jb .status)
+	case "$code:$s" in
+	200:cancelled|409:completed) ok ;;
+	*) fail "race $i: cancel $code, job $s" ;;
+	esac
+	check "race $i: one row" is "$(sql "SELECT count(*) FROM jobs WHERE id='$id'")" 1
+	check "race $i: row agrees" is "$(sql "SELECT status FROM jobs WHERE id='$id'")" "$s"
+done
