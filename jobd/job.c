@@ -1090,14 +1090,18 @@ job_recover(struct jobd *d)
 }
 
 void
-job_forget_expired(struct jobd *d, double cutoff)
+job_forget_deleted(struct jobd *d)
 {
+	char id[JOB_ID_LEN + 1];
+
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		struct jobtab_slot *sl = shm_slot(&d->shm, i);
 
-		if (job_is_finished((enum job_status)sl->m.status) &&
-		    d->jobs[i].pid == 0 && sl->m.finished_at > 0 &&
-		    sl->m.finished_at < cutoff)
+		if (!job_is_finished((enum job_status)sl->m.status) ||
+		    d->jobs[i].pid != 0)
+			continue;
+		jobjson_uuid_str(sl->m.uuid, id);
+		if (store_job_exists(&d->store, id) == 0)
 			shm_slot_clear(&d->shm, i);
 	}
 }

@@ -39,7 +39,7 @@ void job_kill_all(struct jobd *d);
 void job_publish_counts(struct jobd *d);
 /* job_recover: load the queued rows from SQLite at start (rule 6). */
 int job_recover(struct jobd *d);
-/* job_forget_expired: free finished slots older than cutoff. */
-void job_forget_expired(struct jobd *d, double cutoff);
+/* job_forget_deleted: free finished slots whose row is gone (swept). */
+void job_forget_deleted(struct jobd *d);
 
 #endif

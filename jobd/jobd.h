@@ -37,6 +37,8 @@ struct sweep {
 	bool		active;
 	double		cutoff;		/* finished before this: removed */
 	long		removed;
+	double		began;		/* monotonic */
+	double		longest;	/* longest batch, seconds */
 	char		reply_to[MQ_NAME_MAX];	/* a jobctl waiting, or "" */
 	uint64_t	req_id;
 };

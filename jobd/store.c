@@ -40,7 +40,9 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	    "value = excluded.value") == -1 ||
 	    store_prepare(st, &st->sweep, "DELETE FROM jobs WHERE seq IN "
 	    "(SELECT seq FROM jobs WHERE finished_at < ? AND status IN "
-	    "('completed', 'failed', 'cancelled') LIMIT ?)") == -1) {
+	    "('completed', 'failed', 'cancelled') LIMIT ?)") == -1 ||
+	    store_prepare(st, &st->exists, "SELECT 1 FROM jobs WHERE id = ?") ==
+	    -1) {
 		snprintf(err, errsz, "cannot prepare statements");
 		store_close(st);
 		return -1;
@@ -52,7 +54,7 @@ void
 store_close(struct store *st)
 {
 	sqlite3_stmt *all[] = { st->insert, st->update, st->delete, st->brief,
-	    st->setting_put, st->sweep };
+	    st->setting_put, st->sweep, st->exists };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
@@ -144,6 +146,18 @@ store_job_delete(struct store *st, const char *id)
 	if (store_step(st, st->delete) == -1)
 		return -1;
 	return sqlite3_changes(st->db);
+}
+
+int
+store_job_exists(struct store *st, const char *id)
+{
+	int rc;
+
+	sqlite3_bind_text(st->exists, 1, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st->exists);
+	sqlite3_reset(st->exists);
+	sqlite3_clear_bindings(st->exists);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 static char *

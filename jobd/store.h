@@ -12,7 +12,7 @@
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*insert, *update, *delete, *brief, *setting_put;
-	sqlite3_stmt	*sweep;
+	sqlite3_stmt	*sweep, *exists;
 };
 
 /* What jobd needs of a row it does not hold live. */
@@ -36,6 +36,8 @@ int store_job_update(struct store *st, const struct jobtab_slot *s,
 /* store_job_delete: remove the row of id (text form).  Returns the number
  * of rows removed, or -1. */
 int store_job_delete(struct store *st, const char *id);
+/* store_job_exists: 1 when id (text) has a row, 0 when not, -1 on error. */
+int store_job_exists(struct store *st, const char *id);
 /* store_job_brief: fill b for id; returns 0, 1 when there is no such
  * row, -1 on error.  Free with store_brief_release. */
 int store_job_brief(struct store *st, const char *id, struct store_brief *b);

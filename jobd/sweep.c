@@ -25,6 +25,8 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 	if (!s->active) {
 		s->active = true;
 		s->removed = 0;
+		s->longest = 0;
+		s->began = jobd_mono();
 		s->cutoff = db_now() -
 		    (double)d->settings.job_expiry_days * 86400.0;
 	}
@@ -39,9 +41,11 @@ sweep_done(struct jobd *d)
 	    -1, "", "" };
 
 	s->active = false;
-	if (d->settings.job_expiry_days > 0)
-		job_forget_expired(d, s->cutoff);
-	log_info("expiry sweep removed %ld jobs", s->removed);
+	if (s->removed > 0)
+		job_forget_deleted(d);
+	log_info("expiry sweep removed %ld jobs in %.0f ms; longest batch "
+	    "%.1f ms", s->removed, (jobd_mono() - s->began) * 1000,
+	    s->longest * 1000);
 	snprintf(r.msg, sizeof(r.msg), "removed %ld jobs", s->removed);
 	cmd_reply_to(s->reply_to, &r);
 	s->reply_to[0] = '\0';
@@ -64,7 +68,10 @@ sweep_step(struct jobd *d)
 		sweep_done(d);
 		return (int)(SWEEP_EVERY * 1000);
 	}
+	now = jobd_mono();
 	n = store_sweep(&d->store, s->cutoff, SWEEP_BATCH);
+	if (jobd_mono() - now > s->longest)
+		s->longest = jobd_mono() - now;
 	if (n > 0)
 		s->removed += n;
 	if (n == SWEEP_BATCH)
