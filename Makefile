@@ -36,6 +36,7 @@ UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 BINS := $(BUILD)/jobd $(BUILD)/jobs-fcgi $(BUILD)/jobctl
 
+.SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench
 all: $(BINS) $(UNIT_BIN)
 

@@ -7,6 +7,9 @@ BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD="$T_TOP/$BUILD" ;; esac
 export BUILD
 T_PASS=0 T_FAIL=0 T_NAME=$(basename "$0" .sh)
+# Seconds added to deadlines that measure jobd itself, when it runs
+# under valgrind (make valgrind) and is many times slower.
+T_SLACK=0; [ "${VALGRIND:-0}" = 1 ] && T_SLACK=3
 
 ok() { T_PASS=$((T_PASS + 1)); }
 fail() { T_FAIL=$((T_FAIL + 1)); echo "not ok - $T_NAME: $1" >&2; }
@@ -55,6 +58,12 @@ stack_up() {
 
 stack_down() {
 	"$T_TOP/scripts/stack" down --dir "$T_DIR" || fail "stack down (valgrind?)"
+	# Sanitizer builds report into the daemons' logs (make asan).
+	if grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
+	    "$T_DIR"/log/*.log >&2 2>/dev/null; then
+		fail "a sanitizer reported an error"
+		grep -h -A 20 "Sanitizer\|runtime error:" "$T_DIR"/log/*.log | head -n 60 >&2
+	fi
 	if [ "$T_FAIL" -gt 0 ]; then
 		echo "--- logs of $T_NAME" >&2
 		tail -n 20 "$T_DIR"/log/jobd.log "$T_DIR"/log/fcgi.log >&2 || true

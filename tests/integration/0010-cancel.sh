@@ -19,7 +19,7 @@ check "cancelled at once" is "$(jb .status)" cancelled
 check "line says who" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -qx 'jobd: cancelled by alice'"
 check "row says cancelled at once" is "$(sql "SELECT status FROM jobs WHERE id='$stubborn'")" cancelled
 gone() { [ ! -d "/proc/$child" ] && ! pgrep -f "$stubborn" >/dev/null; }
-check "group gone within grace + 1 s" wait_for 2 gone
+check "group gone within grace + 1 s" wait_for $((2 + T_SLACK)) gone
 t1=$(date +%s%N)
 check "and not before the grace (SIGTERM ignored)" test $(( (t1 - t0) / 1000000 )) -ge 900
 check "reaped" wait_for 5 finished "$stubborn"
