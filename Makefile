@@ -34,7 +34,7 @@ FCGI_OBJ   := $(call obj,$(FCGI_SRC))
 JOBD_LIB   := $(filter-out $(BUILD)/obj/jobd/main.o,$(JOBD_OBJ))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-BINS := $(BUILD)/jobd $(BUILD)/jobs-fcgi $(BUILD)/jobctl
+BINS := $(BUILD)/jobd $(BUILD)/jobs-fcgi $(BUILD)/jobctl $(BUILD)/bench-ceiling
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench
@@ -49,6 +49,8 @@ $(BUILD)/jobd: $(JOBD_OBJ) $(SHARED_OBJ)
 $(BUILD)/jobs-fcgi: $(FCGI_OBJ) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/jobctl: $(call obj,$(CTL_SRC)) $(SHARED_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/bench-ceiling: $(call obj,tests/bench/ceiling.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(SHARED_OBJ)
 	@mkdir -p $(dir $@)

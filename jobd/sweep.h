@@ -7,7 +7,7 @@
 
 #include "jobd.h"
 
-#define SWEEP_BATCH	500
+#define SWEEP_BATCH	250
 #define SWEEP_EVERY	3600.0	/* seconds */
 
 /* sweep_start: begin a sweep now; reply_to ("" for none) is answered

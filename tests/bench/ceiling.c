@@ -1,0 +1,53 @@
+/* ceiling.c: the fastest possible libfcgi responder: answers every request
+ * with the same bytes, read once from a file.  The benchmark runs it behind
+ * the same nginx as jobs-fcgi to measure the ceiling our polling is held to.
+ * usage: bench-ceiling SOCKET WORKERS FILE */
+#include <fcgiapp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void
+serve(int sock, const char *body, long len)
+{
+	FCGX_Request fr;
+
+	FCGX_InitRequest(&fr, sock, 0);
+	while (FCGX_Accept_r(&fr) >= 0) {
+		FCGX_FPrintF(fr.out, "Status: 200 OK\r\nCache-Control: no-cache\r\n"
+		    "Content-Type: application/json; charset=utf-8\r\n"
+		    "Content-Length: %ld\r\n\r\n", len);
+		FCGX_PutStr(body, (int)len, fr.out);
+		FCGX_Finish_r(&fr);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static char body[4 << 20];
+	FILE *f;
+	long len;
+	int sock, n;
+
+	if (argc != 4 || (f = fopen(argv[3], "rb")) == NULL)
+		return 2;
+	len = (long)fread(body, 1, sizeof(body), f);
+	fclose(f);
+	FCGX_Init();
+	unlink(argv[1]);
+	if ((sock = FCGX_OpenSocket(argv[1], 1024)) < 0)
+		return 1;
+	n = atoi(argv[2]);
+	for (int i = 0; i < n; i++)
+		if (fork() == 0) {
+			serve(sock, body, len);
+			_exit(0);
+		}
+	signal(SIGTERM, SIG_DFL);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
