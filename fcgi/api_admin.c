@@ -40,33 +40,16 @@ api_admin_settings_put(struct app *a, struct req *r)
 	json_object *body = req_body_json(r);
 	struct mq_cmd c = { .type = MQ_CMD_SETTINGS };
 	struct mq_reply rep;
+	struct settings s = a->cfg.initial;
 	char msg[200];
 	enum err e;
 
 	if (body == NULL)
 		return;
-	if (!json_object_is_type(body, json_type_object)) {
-		resp_error(r, ERR_INVALID, "The body must be a JSON object of "
-		    "settings.");
+	/* Checked here for a precise 400; jobd checks again. */
+	if (settings_change(&s, body, msg, sizeof(msg)) == -1) {
+		resp_error(r, ERR_INVALID, msg);
 		goto out;
-	}
-	json_object_object_foreach(body, key, val) {
-		const struct setting_def *d = settings_find(key);
-		int64_t v = json_object_get_int64(val);
-
-		if (d == NULL) {
-			snprintf(msg, sizeof(msg), "Unknown setting '%.64s'.", key);
-			resp_error(r, ERR_INVALID, msg);
-			goto out;
-		}
-		if (!json_object_is_type(val, json_type_int) || v < d->min ||
-		    v > d->max) {
-			snprintf(msg, sizeof(msg), "'%s' must be an integer from "
-			    "%lld to %lld.", d->name, (long long)d->min,
-			    (long long)d->max);
-			resp_error(r, ERR_INVALID, msg);
-			goto out;
-		}
 	}
 	c.user = r->user;
 	c.settings = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);

@@ -20,6 +20,7 @@
 #include "route.h"
 #include "shared/db.h"
 #include "shared/log.h"
+#include "shared/valid.h"
 
 #define WORKERS_MAX	256
 
@@ -165,8 +166,13 @@ main(int argc, char *argv[])
 			config = optarg;
 		else if (ch == 's')
 			sockpath = optarg;
-		else if (ch == 'n')
-			workers = (unsigned)strtoul(optarg, NULL, 10);
+		else if (ch == 'n') {
+			uint64_t n;
+
+			if (valid_u64(optarg, strlen(optarg), WORKERS_MAX, &n) == -1)
+				usage();
+			workers = (unsigned)n;
+		}
 		else if (ch == 'v')
 			verbose = true;
 		else

@@ -96,29 +96,8 @@ cmd_settings(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
 	struct settings next = d->settings;
 
 	a->err = ERR_INVALID;
-	if (o == NULL || !json_object_is_type(o, json_type_object)) {
-		snprintf(a->msg, sizeof(a->msg), "The body must be a JSON object.");
+	if (settings_change(&next, o, a->msg, sizeof(a->msg)) == -1)
 		goto out;
-	}
-	json_object_object_foreach(o, key, val) {
-		const struct setting_def *sd = settings_find(key);
-		int64_t v;
-
-		if (sd == NULL) {
-			snprintf(a->msg, sizeof(a->msg), "Unknown setting '%.64s'.",
-			    key);
-			goto out;
-		}
-		v = json_object_get_int64(val);
-		if (!json_object_is_type(val, json_type_int) || v < sd->min ||
-		    v > sd->max) {
-			snprintf(a->msg, sizeof(a->msg), "'%s' must be an integer "
-			    "from %lld to %lld.", sd->name, (long long)sd->min,
-			    (long long)sd->max);
-			goto out;
-		}
-		*settings_field(&next, sd) = v;
-	}
 	if (store_settings_save(&d->store, &next) == -1) {
 		a->err = ERR_INTERNAL;
 		snprintf(a->msg, sizeof(a->msg), "The settings could not be saved.");

@@ -1,5 +1,6 @@
 /* settings.c: names, ranges and defaults of the settings. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "settings.h"
@@ -42,4 +43,34 @@ settings_find(const char *name)
 		if (strcmp(settings_defs[i].name, name) == 0)
 			return &settings_defs[i];
 	return NULL;
+}
+
+int
+settings_change(struct settings *s, json_object *o, char *err, size_t errsz)
+{
+	struct settings next = *s;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object)) {
+		snprintf(err, errsz, "The body must be a JSON object of settings.");
+		return -1;
+	}
+	json_object_object_foreach(o, key, val) {
+		const struct setting_def *d = settings_find(key);
+		int64_t v = json_object_get_int64(val);
+
+		if (d == NULL) {
+			snprintf(err, errsz, "Unknown setting '%.64s'.", key);
+			return -1;
+		}
+		if (!json_object_is_type(val, json_type_int) || v < d->min ||
+		    v > d->max) {
+			snprintf(err, errsz, "'%s' must be an integer from %lld "
+			    "to %lld.", d->name, (long long)d->min,
+			    (long long)d->max);
+			return -1;
+		}
+		*settings_field(&next, d) = v;
+	}
+	*s = next;
+	return 0;
 }

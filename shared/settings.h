@@ -2,6 +2,8 @@
 #ifndef SETTINGS_H
 #define SETTINGS_H
 
+#include <json-c/json.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct settings {
@@ -29,5 +31,11 @@ void settings_defaults(struct settings *s);
 const struct setting_def *settings_find(const char *name);
 int64_t *settings_field(struct settings *s, const struct setting_def *d);
 int64_t settings_get(const struct settings *s, const struct setting_def *d);
+
+/* settings_change: apply the JSON object o of changes to a copy of *s,
+ * all or nothing: an unknown key or a value outside its range leaves *s
+ * as it was and puts a sentence in err.  Returns 0 or -1. */
+int settings_change(struct settings *s, json_object *o, char *err,
+    size_t errsz);
 
 #endif
