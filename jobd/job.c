@@ -682,6 +682,10 @@ job_on_pipe(struct loop_watch *w, uint32_t events)
 		jobtab_write_begin(&sl->gen);
 		capture_feed(cap, buf, (size_t)n, &sink);
 		jobtab_write_end(&sl->gen);
+		/* A short read drained the pipe: epoll says when there is
+		 * more, which spares a read that would say EAGAIN. */
+		if ((size_t)n < sizeof(buf))
+			return;
 	}
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -92,11 +93,19 @@ on_timer(struct loop_watch *w, uint32_t events)
 	(void)!read(w->fd, &ticks, sizeof(ticks));
 }
 
+/* timer_arm: wake the loop in ms (-1: never).  Re-arming costs a system
+ * call every turn, so an unchanged deadline is left as it is. */
 static void
 timer_arm(int fd, int ms)
 {
+	static double armed = -1;
+	double at = ms < 0 ? -1 : jobd_mono() + ms / 1000.0;
 	struct itimerspec its = { 0 };
 
+	if ((at < 0 && armed < 0) || (at >= 0 && armed >= 0 &&
+	    at - armed < 0.001 && armed - at < 0.001 && ms > 0))
+		return;
+	armed = at;
 	if (ms >= 0) {
 		its.it_value.tv_sec = ms / 1000;
 		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L + 1;
@@ -114,6 +123,18 @@ watch(struct jobd *d, struct loop_watch *w, int fd, loop_fn fn)
 		log_fatal("cannot watch fd: %s", strerror(errno));
 }
 
+/* Three descriptors a running job: take all the hard limit allows. */
+static void
+raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void
 setup(struct jobd *d, const char *path)
 {
@@ -122,6 +143,7 @@ setup(struct jobd *d, const char *path)
 	if (config_load(&d->cfg, path, err, sizeof(err)) == -1)
 		log_fatal("%s", err);
 	umask(007);
+	raise_nofile();
 	mkdir_or_die(d->cfg.state_dir, 0750);
 	if (snprintf(tmp, sizeof(tmp), "%s/tmp", d->cfg.state_dir) >=
 	    (int)sizeof(tmp))

@@ -169,35 +169,39 @@ job_snap_release(struct job_snap *s)
 	s->lines = NULL;
 }
 
-/* snap_lines: copy held lines since..next-1 out of the slot's ring. */
+/* snap_lines: copy held lines since..next-1 out of the slot's ring.  The
+ * writer may change the ring meanwhile: every length and offset is bounded
+ * again while copying, and the caller's gen check discards such a copy. */
 static int
 snap_lines(const struct jobtab_slot *s, uint64_t since, struct job_snap *o)
 {
 	uint64_t first = s->out.first, next = s->out.next, n;
-	size_t total = 0;
+	size_t cap = 0, used = 0;
 
 	if (since < first)
 		since = first;
 	if (since > next || next - first > OUT_LINES_MAX)
-		since = next;	/* torn header: the gen check will retry */
+		since = next;	/* torn counters: retried */
 	o->first_line = since;
 	o->nlines = (uint32_t)(next - since);
 	for (n = since; n < next; n++)
-		total += s->out.idx[n % OUT_LINES_MAX].len % (OUT_LINE_MAX + 1);
+		cap += s->out.idx[n % OUT_LINES_MAX].len % (OUT_LINE_MAX + 1);
 	o->line_len = malloc(sizeof(uint32_t) * (o->nlines + 1));
-	o->lines = malloc(total + 1);
+	o->lines = malloc(cap + 1);
 	if (o->line_len == NULL || o->lines == NULL)
 		return -1;
-	total = 0;
 	for (n = since; n < next; n++) {
 		const struct ring_line *l = &s->out.idx[n % OUT_LINES_MAX];
-		uint32_t len = l->len % (OUT_LINE_MAX + 1);
+		/* Read once: the compiler may not reload a racing field. */
+		uint32_t len = *(const volatile uint32_t *)&l->len;
+		uint32_t off = *(const volatile uint32_t *)&l->off;
 
-		if (l->off > OUT_ARENA - len)
+		if (len > OUT_LINE_MAX || off > OUT_ARENA - len ||
+		    len > cap - used)
 			len = 0;	/* torn: retried */
-		memcpy(o->lines + total, s->out.arena + l->off, len);
+		memcpy(o->lines + used, s->out.arena + off, len);
 		o->line_len[n - since] = len;
-		total += len;
+		used += len;
 	}
 	return 0;
 }
