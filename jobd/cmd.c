@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "act.h"
 #include "job.h"
 #include "shared/log.h"
 #include "sweep.h"
@@ -90,7 +91,7 @@ cmd_reply_to(const char *queue, const struct mq_reply *r)
 
 /* cmd_settings: all-or-nothing change of the named settings. */
 static void
-cmd_settings(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
+cmd_settings(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
 	json_object *o = c->settings ? json_tokener_parse(c->settings) : NULL;
 	struct settings next = d->settings;
@@ -116,24 +117,24 @@ out:
 }
 
 static void
-cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct job_answer *a)
+cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
 	switch (c->type) {
 	case MQ_CMD_PING:
 		a->err = ERR_OK;
 		break;
 	case MQ_CMD_CREATE:
-		job_create(d, c, a);
+		act_create(d, c, a);
 		job_schedule(d);
 		break;
 	case MQ_CMD_CANCEL:
-		job_cancel(d, c, a);
+		act_cancel(d, c, a);
 		break;
 	case MQ_CMD_DELETE:
-		job_delete(d, c, a);
+		act_delete(d, c, a);
 		break;
 	case MQ_CMD_RETRY:
-		job_retry(d, c, a);
+		act_retry(d, c, a);
 		job_schedule(d);
 		break;
 	case MQ_CMD_SETTINGS:
@@ -214,7 +215,7 @@ reasm_feed(struct jobd *d, const struct mq_frag *f, const char *data,
 static void
 cmd_handle(struct jobd *d, const char *buf, size_t len)
 {
-	struct job_answer a = { .err = ERR_INTERNAL, .slot = -1 };
+	struct act_answer a = { .err = ERR_INTERNAL, .slot = -1 };
 	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, 0, 0, -1, "", "" };
 	struct mq_cmd c;
 

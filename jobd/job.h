@@ -1,4 +1,5 @@
-/* job.h: the job state machine: create, schedule, run, capture, end. */
+/* job.h: a job's life once it is in the live table: start, capture, end;
+ * and the table helpers act.c and sweep.c build on. */
 #ifndef JOBD_JOB_H
 #define JOBD_JOB_H
 
@@ -6,24 +7,33 @@
 #include <stddef.h>
 
 #include "jobd.h"
-#include "shared/err.h"
-
-/* The answer to a command: an error with a sentence, and the job's slot. */
-struct job_answer {
-	enum err	err;
-	int		slot;
-	char		id[JOB_ID_LEN + 1];
-	char		msg[200];
-};
 
 int job_table_init(struct jobd *d);
 void job_table_release(struct jobd *d);
 
-/* Commands (checked again here, whatever the sender checked). */
-void job_create(struct jobd *d, const struct mq_cmd *c, struct job_answer *a);
-void job_cancel(struct jobd *d, const struct mq_cmd *c, struct job_answer *a);
-void job_delete(struct jobd *d, const struct mq_cmd *c, struct job_answer *a);
-void job_retry(struct jobd *d, const struct mq_cmd *c, struct job_answer *a);
+/* job_slot: the shared-memory record of j. */
+struct jobtab_slot *job_slot(struct job *j);
+/* job_find: the job holding id (text form), or NULL. */
+struct job *job_find(struct jobd *d, const char *id);
+/* job_free_slot: a cleared slot: a free one, else the finished one that
+ * ended first (its row is final).  NULL when all hold live jobs. */
+struct job *job_free_slot(struct jobd *d);
+/* job_live_of: how many queued or running jobs user has. */
+unsigned job_live_of(struct jobd *d, const char *user);
+
+/* job_say: a line jobd writes itself, numbered like the program's. */
+void job_say(struct job *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* job_sync_counters: after a change to the slot's ring or fields, inside
+ * the write bracket. */
+void job_sync_counters(struct jobtab_slot *sl);
+/* job_set_status: change status (and times) in the slot and the row;
+ * output_json (may be NULL) is written with the row. */
+void job_set_status(struct job *j, enum job_status st, const char *output_json);
+/* job_output_json: the held lines as a JSON array text; caller frees. */
+char *job_output_json(struct jobtab_slot *sl);
+/* job_stop: SIGTERM the group now, SIGKILL it after the grace. */
+void job_stop(struct job *j);
 
 /* job_schedule: start queued jobs, oldest first, while fewer than
  * max_concurrent_jobs run. */
@@ -37,9 +47,5 @@ int job_deadlines(struct jobd *d);
 void job_kill_all(struct jobd *d);
 /* job_publish_counts: refresh the header's queued/running counts. */
 void job_publish_counts(struct jobd *d);
-/* job_recover: load the queued rows from SQLite at start (rule 6). */
-int job_recover(struct jobd *d);
-/* job_forget_deleted: free finished slots whose row is gone (swept). */
-void job_forget_deleted(struct jobd *d);
 
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "act.h"
 #include "job.h"
 #include "jobd.h"
 #include "shared/db.h"
@@ -173,7 +174,7 @@ setup(struct jobd *d, const char *path)
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
 	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
-	if (job_recover(d) == -1)
+	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */
 }

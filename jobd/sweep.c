@@ -5,8 +5,27 @@
 #include "cmd.h"
 #include "job.h"
 #include "shared/db.h"
+#include "shared/jobjson.h"
 #include "shared/log.h"
 #include "sweep.h"
+
+/* sweep_forget: free finished slots whose row the sweep removed. */
+static void
+sweep_forget(struct jobd *d)
+{
+	char id[JOB_ID_LEN + 1];
+
+	for (uint32_t i = 0; i < d->cfg.slots; i++) {
+		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+
+		if (!job_is_finished((enum job_status)sl->m.status) ||
+		    d->jobs[i].pid != 0)
+			continue;
+		jobjson_uuid_str(sl->m.uuid, id);
+		if (store_job_exists(&d->store, id) == 0)
+			shm_slot_clear(&d->shm, i);
+	}
+}
 
 void
 sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
@@ -42,7 +61,7 @@ sweep_done(struct jobd *d)
 
 	s->active = false;
 	if (s->removed > 0)
-		job_forget_deleted(d);
+		sweep_forget(d);
 	log_info("expiry sweep removed %ld jobs in %.0f ms; longest batch "
 	    "%.1f ms", s->removed, (jobd_mono() - s->began) * 1000,
 	    s->longest * 1000);

@@ -1,0 +1,375 @@
+/* act.c: what commands ask of jobd about jobs: create (and retry),
+ * cancel, delete, and the queued jobs found at start.  Each checks again
+ * whatever the sender checked. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uuid/uuid.h>
+
+#include "act.h"
+#include "job.h"
+#include "jobdir.h"
+#include "shared/db.h"
+#include "shared/jobjson.h"
+#include "shared/log.h"
+#include "shared/runner.h"
+#include "shared/valid.h"
+
+/* Which commands each status allows (s6 actions[state][event]). */
+enum act_kind { ACT_CANCEL, ACT_DELETE, ACT_RETRY, ACT__COUNT };
+static const enum err act_allowed[JOB__COUNT][ACT__COUNT] = {
+	[JOB_QUEUED] = { ERR_OK, ERR_CONFLICT, ERR_CONFLICT },
+	[JOB_RUNNING] = { ERR_OK, ERR_CONFLICT, ERR_CONFLICT },
+	[JOB_COMPLETED] = { ERR_CONFLICT, ERR_OK, ERR_OK },
+	[JOB_FAILED] = { ERR_CONFLICT, ERR_OK, ERR_OK },
+	[JOB_CANCELLED] = { ERR_OK, ERR_OK, ERR_OK },
+};
+
+static const char *const act_conflict[ACT__COUNT] = {
+	"The job has already finished; only a queued or running job can be "
+	    "cancelled.",
+	"The job is still queued or running; cancel it first, then delete it.",
+	"The job is still queued or running; only a finished job can be "
+	    "retried.",
+};
+
+static void
+act_answer(struct act_answer *a, enum err e, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->err = e;
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof(a->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* act_check: parse and check a create's JSON texts.  On success *urls
+ * and *opts are new references the caller puts. */
+static const struct runner *
+act_check(struct jobd *d, const struct mq_cmd *c, json_object **urls,
+    json_object **opts, struct act_answer *a)
+{
+	const struct runner *r = config_runner(&d->cfg, c->runner);
+
+	*urls = *opts = NULL;
+	if (c->user == NULL || !valid_user(c->user) || c->urls == NULL) {
+		act_answer(a, ERR_INVALID, "The request is incomplete.");
+		return NULL;
+	}
+	if (r == NULL) {
+		act_answer(a, ERR_INVALID, "Unknown runner.");
+		return NULL;
+	}
+	*urls = json_tokener_parse(c->urls);
+	*opts = c->options ? json_tokener_parse(c->options) :
+	    json_object_new_object();
+	if (runner_check_urls(r, *urls, a->msg, sizeof(a->msg)) == -1 ||
+	    *opts == NULL ||
+	    runner_check_options(r, *opts, a->msg, sizeof(a->msg)) == -1) {
+		if (*opts == NULL)
+			snprintf(a->msg, sizeof(a->msg), "'options' is not JSON.");
+		a->err = ERR_INVALID;
+		json_object_put(*urls);
+		json_object_put(*opts);
+		*urls = *opts = NULL;
+		return NULL;
+	}
+	return r;
+}
+
+/* act_fill: write a new job into a cleared slot.  Texts are stored as
+ * the canonical JSON json-c prints. */
+static int
+act_fill(struct jobd *d, struct job *j, const char *user,
+    const struct runner *r, json_object *urls, json_object *opts)
+{
+	struct jobtab_slot *sl = job_slot(j);
+	const char *u = json_object_to_json_string_ext(urls, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *o = json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	char user_dir[PATH_MAX], temp[PATH_MAX];
+	char *argv[ARGV_MAX];
+	size_t ulen = strlen(u), olen = strlen(o);
+	uint8_t uuid[16];
+	int rc = -1;
+
+	uuid_generate_random(uuid);
+	if (jobdir_user(&d->cfg, user, user_dir, sizeof(user_dir)) == -1 ||
+	    jobdir_temp(&d->cfg, uuid, temp, sizeof(temp)) == -1 ||
+	    runner_argv(r, urls, opts, user_dir, temp, argv, ARGV_MAX) == -1)
+		return -1;
+	jobtab_write_begin(&sl->gen);
+	memset(&sl->m, 0, sizeof(sl->m));
+	memcpy(sl->m.uuid, uuid, 16);
+	sl->m.seq = d->next_seq;
+	snprintf(sl->m.user_id, sizeof(sl->m.user_id), "%s", user);
+	snprintf(sl->m.runner, sizeof(sl->m.runner), "%s", r->name);
+	sl->m.created_at = db_now();
+	sl->m.errors = -1;
+	if (ulen + olen + 2 < SPEC_MAX) {
+		memcpy(sl->spec, u, ulen + 1);
+		memcpy(sl->spec + ulen + 1, o, olen + 1);
+		sl->m.urls_len = (uint32_t)ulen;
+		sl->m.options_len = (uint32_t)olen;
+		if (runner_command(argv, sl->spec + ulen + olen + 2,
+		    SPEC_MAX - ulen - olen - 2) == 0) {
+			sl->m.command_len = (uint32_t)strlen(sl->spec + ulen +
+			    olen + 2);
+			sl->m.status = JOB_QUEUED;
+			rc = 0;
+		}
+	}
+	ring_reset(&sl->out);
+	job_sync_counters(sl);
+	jobtab_write_end(&sl->gen);
+	runner_argv_free(argv);
+	return rc;
+}
+
+void
+act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+{
+	const struct runner *r;
+	json_object *urls, *opts;
+	struct job *j;
+
+	if ((r = act_check(d, c, &urls, &opts, a)) == NULL)
+		return;
+	if (job_live_of(d, c->user) >= (unsigned)d->settings.max_live_jobs_per_user) {
+		act_answer(a, ERR_LIMIT, "You already have %lld queued or "
+		    "running jobs, the most allowed; wait for one to finish or "
+		    "cancel one.", (long long)d->settings.max_live_jobs_per_user);
+		goto out;
+	}
+	if ((j = job_free_slot(d)) == NULL) {
+		act_answer(a, ERR_FULL, "All %u live job slots are taken; try "
+		    "again when a job has finished.", d->cfg.slots);
+		goto out;
+	}
+	if (act_fill(d, j, c->user, r, urls, opts) == -1) {
+		shm_slot_clear(&d->shm, j->slot);
+		act_answer(a, ERR_INVALID, "The job's command line is too long.");
+		goto out;
+	}
+	/* rule 6: the row is durable before the client hears 201. */
+	if (store_job_insert(&d->store, job_slot(j)) == -1) {
+		shm_slot_clear(&d->shm, j->slot);
+		act_answer(a, ERR_INTERNAL, "The job could not be saved.");
+		goto out;
+	}
+	d->next_seq++;
+	a->err = ERR_OK;
+	a->slot = (int)j->slot;
+	jobjson_uuid_str(job_slot(j)->m.uuid, a->id);
+	log_info("job %s created by '%s'", a->id, c->user);
+	job_publish_counts(d);
+out:
+	json_object_put(urls);
+	json_object_put(opts);
+}
+
+/* act_lookup: the caller's job by id, live or stored.  Another user's job
+ * answers as a missing one (API.md "Identity").  Returns the live job or
+ * NULL; *b is filled for stored-only jobs (b->urls != NULL). */
+static struct job *
+act_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
+    struct act_answer *a)
+{
+	struct job *j = job_find(d, c->id);
+	uint8_t uuid[16];
+
+	memset(b, 0, sizeof(*b));
+	if (c->id == NULL || c->user == NULL ||
+	    valid_uuid(c->id, strlen(c->id), uuid) == -1)
+		goto missing;
+	if (j != NULL) {
+		if (!(c->flags & MQ_F_ADMIN) &&
+		    strcmp(job_slot(j)->m.user_id, c->user) != 0)
+			goto missing;
+		a->err = ERR_OK;
+		a->slot = (int)j->slot;
+		jobjson_uuid_str(uuid, a->id);
+		return j;
+	}
+	if (store_job_brief(&d->store, c->id, b) != 0)
+		goto missing;
+	if (!(c->flags & MQ_F_ADMIN) && strcmp(b->user_id, c->user) != 0) {
+		store_brief_release(b);
+		goto missing;
+	}
+	a->err = ERR_OK;
+	jobjson_uuid_str(uuid, a->id);
+	return NULL;
+missing:
+	act_answer(a, ERR_NOT_FOUND, "No job with that id.");
+	return NULL;
+}
+
+static enum err
+act_may(enum job_status st, enum act_kind act, struct act_answer *a)
+{
+	enum err e = (unsigned)st < JOB__COUNT ? act_allowed[st][act] :
+	    ERR_INTERNAL;
+
+	if (e != ERR_OK)
+		act_answer(a, e, "%s", act_conflict[act]);
+	return e;
+}
+
+void
+act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+{
+	struct store_brief b;
+	struct job *j = act_lookup(d, c, &b, a);
+	struct jobtab_slot *sl;
+	enum job_status was;
+
+	if (j == NULL) {
+		if (b.urls != NULL && act_may(b.status, ACT_CANCEL, a) == ERR_OK)
+			a->err = ERR_OK;	/* cancelled already */
+		store_brief_release(&b);
+		return;
+	}
+	sl = job_slot(j);
+	was = (enum job_status)sl->m.status;
+	if (act_may(was, ACT_CANCEL, a) != ERR_OK || was == JOB_CANCELLED)
+		return;
+	j->cancelled = true;
+	job_say(j, "jobd: cancelled by %s", c->user);
+	if (was == JOB_QUEUED) {
+		char *out = job_output_json(sl);
+
+		job_set_status(j, JOB_CANCELLED, out);
+		free(out);
+	} else {
+		/* The row is final once the process has been reaped. */
+		job_set_status(j, JOB_CANCELLED, NULL);
+		job_stop(j);
+	}
+	log_info("job %s cancelled by '%s'", a->id, c->user);
+	job_schedule(d);
+}
+
+void
+act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+{
+	struct store_brief b;
+	struct job *j = act_lookup(d, c, &b, a);
+	enum job_status st = j ? (enum job_status)job_slot(j)->m.status : b.status;
+
+	if (j == NULL && b.urls == NULL)
+		return;
+	store_brief_release(&b);
+	if (act_may(st, ACT_DELETE, a) != ERR_OK)
+		return;
+	if (j != NULL && j->pid != 0) {
+		act_answer(a, ERR_CONFLICT, "The job's process is still being "
+		    "stopped; try again in a moment.");
+		return;
+	}
+	if (store_job_delete(&d->store, a->id) == -1) {
+		act_answer(a, ERR_INTERNAL, "The job could not be deleted.");
+		return;
+	}
+	if (j != NULL)
+		shm_slot_clear(&d->shm, j->slot);
+	a->slot = -1;
+	log_info("job %s deleted by '%s'", a->id, c->user);
+}
+
+void
+act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+{
+	struct store_brief b;
+	struct job *j = act_lookup(d, c, &b, a);
+	struct mq_cmd create = *c;
+	enum job_status st;
+
+	if (j == NULL && b.urls == NULL)
+		return;
+	st = j ? (enum job_status)job_slot(j)->m.status : b.status;
+	if (act_may(st, ACT_RETRY, a) != ERR_OK) {
+		store_brief_release(&b);
+		return;
+	}
+	if (j != NULL) {
+		struct jobtab_slot *sl = job_slot(j);
+
+		b.urls = strdup(sl->spec);
+		b.options = strdup(sl->spec + sl->m.urls_len + 1);
+		snprintf(b.runner, sizeof(b.runner), "%s", sl->m.runner);
+		snprintf(b.user_id, sizeof(b.user_id), "%s", sl->m.user_id);
+	}
+	create.user = b.user_id;
+	create.urls = b.urls;
+	create.options = b.options;
+	create.runner = b.runner;
+	memset(a, 0, sizeof(*a));
+	if (b.urls == NULL || b.options == NULL)
+		act_answer(a, ERR_INTERNAL, "Out of memory.");
+	else
+		act_create(d, &create, a);
+	store_brief_release(&b);
+}
+
+static int
+act_recover_row(void *arg, sqlite3_stmt *q)
+{
+	struct jobd *d = arg;
+	struct job *j = job_free_slot(d);
+	struct jobtab_slot *sl;
+	const char *texts[3];
+	size_t lens[3], off = 0;
+
+	if (j == NULL) {
+		log_warn("more queued jobs than live slots; the rest wait in "
+		    "the database until the next start");
+		return 1;
+	}
+	sl = job_slot(j);
+	for (int i = 0; i < 3; i++) {
+		texts[i] = (const char *)sqlite3_column_text(q, 4 + i);
+		lens[i] = (size_t)sqlite3_column_bytes(q, 4 + i);
+		if (texts[i] == NULL || off + lens[i] + 1 > SPEC_MAX)
+			return 0;	/* skip a row that cannot fit */
+		off += lens[i] + 1;
+	}
+	jobtab_write_begin(&sl->gen);
+	memset(&sl->m, 0, sizeof(sl->m));
+	sl->m.seq = (uint64_t)sqlite3_column_int64(q, 0);
+	valid_uuid((const char *)sqlite3_column_text(q, 1),
+	    (size_t)sqlite3_column_bytes(q, 1), sl->m.uuid);
+	snprintf(sl->m.user_id, sizeof(sl->m.user_id), "%s",
+	    (const char *)sqlite3_column_text(q, 2));
+	snprintf(sl->m.runner, sizeof(sl->m.runner), "%s",
+	    (const char *)sqlite3_column_text(q, 3));
+	off = 0;
+	for (int i = 0; i < 3; i++) {
+		memcpy(sl->spec + off, texts[i], lens[i] + 1);
+		off += lens[i] + 1;
+	}
+	sl->m.urls_len = (uint32_t)lens[0];
+	sl->m.options_len = (uint32_t)lens[1];
+	sl->m.command_len = (uint32_t)lens[2];
+	sl->m.created_at = sqlite3_column_double(q, 7);
+	sl->m.errors = -1;
+	sl->m.status = JOB_QUEUED;
+	ring_reset(&sl->out);
+	job_sync_counters(sl);
+	jobtab_write_end(&sl->gen);
+	return 0;
+}
+
+int
+act_recover(struct jobd *d)
+{
+	int rc = store_recover(&d->store, "jobd: this job was interrupted "
+	    "because jobd restarted; retry it to run it again",
+	    act_recover_row, d);
+
+	job_publish_counts(d);
+	return rc == -1 ? -1 : 0;
+}

@@ -1,0 +1,25 @@
+/* act.h: the actions commands ask for (create, cancel, delete, retry),
+ * and the recovery of queued jobs at start. */
+#ifndef ACT_H
+#define ACT_H
+
+#include "jobd.h"
+#include "shared/err.h"
+
+/* The answer to a command: an error with a sentence, and the job's slot. */
+struct act_answer {
+	enum err	err;
+	int		slot;
+	char		id[JOB_ID_LEN + 1];
+	char		msg[200];
+};
+
+void act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+void act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+void act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+/* act_recover: load the queued rows from SQLite at start (rule 6) and
+ * fail the ones that were running. */
+int act_recover(struct jobd *d);
+
+#endif
