@@ -2,13 +2,21 @@
 #include "api.h"
 #include "resp.h"
 
+/* jobd is live when it answers a ping: a running but hung jobd is as
+ * down as a dead one (API.md: "while jobd is not answering").  A dead one
+ * is known at once from its lock, without waiting. */
 void
 api_health(struct app *a, struct req *r)
 {
-	const void *tab = client_alive(&a->jobd) ? client_table(&a->jobd) : NULL;
+	struct mq_cmd ping = { .type = MQ_CMD_PING, .user = "health" };
 	json_object *o = json_object_new_object();
+	const void *tab = NULL;
+	struct mq_reply rep;
 	struct jobtab_hdr h;
 
+	if (client_call(&a->jobd, &ping, &rep, MQ_WAIT_MS) == ERR_OK &&
+	    rep.err == ERR_OK)
+		tab = client_table(&a->jobd);
 	if (tab == NULL) {
 		json_object_object_add(o, "status", json_object_new_string("down"));
 		resp_json(r, 503, o, "Retry-After: 1\r\n");

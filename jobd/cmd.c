@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "act.h"
@@ -212,6 +213,15 @@ reasm_feed(struct jobd *d, const struct mq_frag *f, const char *data,
 	return ++r->got == r->count ? r : NULL;
 }
 
+static uint64_t
+cmd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static void
 cmd_handle(struct jobd *d, const char *buf, size_t len)
 {
@@ -222,6 +232,11 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	if (mq_cmd_unpack(&c, buf, len) == -1) {
 		log_warn("%s: malformed command of %zu bytes dropped", __func__,
 		    len);
+		return;
+	}
+	if (c.deadline_ms != 0 && cmd_now_ms() > c.deadline_ms) {
+		log_warn("%s: command %u from '%s' read after its sender gave "
+		    "up; dropped", __func__, c.type, c.reply_to);
 		return;
 	}
 	cmd_dispatch(d, &c, &a);

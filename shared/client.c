@@ -130,6 +130,18 @@ client_send(struct client *c, const struct mq_cmd *cmd, size_t len,
 	return ERR_OK;
 }
 
+/* client_drain: drop late answers to calls that gave up, so that they
+ * never fill the reply queue and crowd out the next answer. */
+static void
+client_drain(struct client *c)
+{
+	struct mq_reply r;
+	struct timespec past = { 0, 0 };
+
+	while (mq_timedreceive(c->reply, (char *)&r, sizeof(r), NULL, &past) >= 0)
+		;
+}
+
 enum err
 client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
     int wait_ms)
@@ -150,12 +162,15 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 		if (c->cmd == (mqd_t)-1)
 			return ERR_UNAVAILABLE;
 	}
-	memcpy(cmd->reply_to, c->reply_name, sizeof(cmd->reply_to));
-	cmd->req_id = ++c->next_req;
-	if ((len = mq_cmd_pack(cmd, c->buf, MQ_CMD_MAX)) == -1)
-		return ERR_INTERNAL;
+	client_drain(c);
 	/* One deadline for sending and answering: never a hang (API.md). */
 	deadline_after(&dl, wait_ms);
+	memcpy(cmd->reply_to, c->reply_name, sizeof(cmd->reply_to));
+	cmd->req_id = ++c->next_req;
+	cmd->deadline_ms = (uint64_t)dl.tv_sec * 1000 +
+	    (uint64_t)dl.tv_nsec / 1000000;
+	if ((len = mq_cmd_pack(cmd, c->buf, MQ_CMD_MAX)) == -1)
+		return ERR_INTERNAL;
 	if ((e = client_send(c, cmd, (size_t)len, &dl)) != ERR_OK)
 		return e;
 	for (;;) {

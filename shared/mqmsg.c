@@ -11,6 +11,7 @@ struct mq_hdr {
 	uint16_t	nfields;
 	uint32_t	pad;
 	uint64_t	req_id;
+	uint64_t	deadline_ms;
 	char		reply_to[MQ_NAME_MAX];
 };
 
@@ -37,7 +38,7 @@ int
 mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size)
 {
 	struct mq_hdr h = { MQ_MAGIC, MQ_VERSION, c->type, c->flags, 0, 0,
-	    c->req_id, "" };
+	    c->req_id, c->deadline_ms, "" };
 	size_t used = sizeof(h);
 
 	if (size < used || size > MQ_CMD_MAX)
@@ -80,6 +81,7 @@ mq_cmd_unpack(struct mq_cmd *c, const char *buf, size_t len)
 	c->type = h.type;
 	c->flags = h.flags;
 	c->req_id = h.req_id;
+	c->deadline_ms = h.deadline_ms;
 	memcpy(c->reply_to, h.reply_to, sizeof(c->reply_to));
 	for (unsigned i = 0; i < h.nfields; i++) {
 		uint32_t tag, flen;

@@ -36,6 +36,10 @@ struct mq_cmd {
 	uint16_t	 type;		/* enum mq_type */
 	uint16_t	 flags;		/* enum mq_flags */
 	uint64_t	 req_id;	/* echoed in the reply */
+	/* CLOCK_REALTIME ms after which the sender has given up (0: never):
+	 * jobd drops a command it reads too late, so a client told 503 never
+	 * finds the job created after all. */
+	uint64_t	 deadline_ms;
 	char		 reply_to[MQ_NAME_MAX];	/* "" = no reply wanted */
 	const char	*user;
 	const char	*id;

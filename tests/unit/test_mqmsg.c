@@ -8,6 +8,7 @@ int
 main(void)
 {
 	struct mq_cmd c = { .type = MQ_CMD_CREATE, .req_id = 42,
+	    .deadline_ms = 1234567890123ull,
 	    .reply_to = "/jobs.t.r1", .user = "alice", .urls = "[\"u\"]",
 	    .options = "{}" }, d;
 	static char buf[MQ_CMD_MAX];
@@ -16,7 +17,8 @@ main(void)
 
 	T_CHECK(n > 0);
 	T_CHECK(mq_cmd_unpack(&d, buf, (size_t)n) == 0);
-	T_CHECK(d.type == MQ_CMD_CREATE && d.req_id == 42);
+	T_CHECK(d.type == MQ_CMD_CREATE && d.req_id == 42 &&
+	    d.deadline_ms == 1234567890123ull);
 	T_STREQ(d.user, "alice");
 	T_STREQ(d.urls, "[\"u\"]");
 	T_STREQ(d.reply_to, "/jobs.t.r1");
@@ -41,7 +43,8 @@ main(void)
 		uint32_t huge = 0x7fffffff;
 
 		memcpy(m, buf, (size_t)n);
-		memcpy(m + 72 + 4, &huge, 4);
+		/* The first field's length, after the 80-byte header. */
+		memcpy(m + 80 + 4, &huge, 4);
 		T_CHECK(mq_cmd_unpack(&d, m, (size_t)n) == -1);
 		free(m);
 	}

@@ -1,0 +1,41 @@
+# 0009-hung-daemon: a jobd that does not read its queue (stopped with
+# SIGSTOP) fills it; every client still hears 503 within about a second,
+# and the commands it gave up on are not carried out later.
+source "$(dirname "$0")/../lib.sh"
+stack_up 's/^workers = .*/workers = 8/'
+
+jpid=$(cat "$T_DIR/run/jobd.pid")
+kill -STOP "$jpid"
+t0=$(date +%s%N)
+create "lines=1"
+t1=$(date +%s%N)
+check "hung jobd: 503" is "$ST" 503
+check "after about a second" test $(( (t1 - t0) / 1000000 )) -lt 1600
+check "Retry-After" is "$(hdr Retry-After)" 1
+# Enough at once to fill the queue (10 messages): none may hang.
+t0=$(date +%s%N)
+for i in $(seq 16); do
+	curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $TA" \
+	    -H 'Content-Type: application/json' \
+	    -d "{\"urls\":[\"$(furl lines=1)\"]}" "$URL/api/jobs" &
+done > "$T_DIR/codes"
+wait
+t1=$(date +%s%N)
+check "16 at once: all 503" is "$(sort -u "$T_DIR/codes" | tr -d '\n')" 503
+check "none waited past ~2 s" test $(( (t1 - t0) / 1000000 )) -lt 2500
+api GET /api/jobs
+check "polling still answers while jobd hangs" is "$ST" 200
+t0=$(date +%s%N)
+api GET /api/health "" -
+t1=$(date +%s%N)
+check "health: a hung jobd is down" is "$ST:$(jb .status)" "503:down"
+check "health answers within about a second" test $(( (t1 - t0) / 1000000 )) -lt 1600
+kill -CONT "$jpid"
+ping_ok() { ctl ping >/dev/null 2>&1; }
+check "jobd answers again" wait_for 5 ping_ok
+check "commands given up on were dropped, not run" is "$(rows)" 0
+check "and jobd said so" grep -q "read after its sender gave up" "$T_DIR/log/jobd.log"
+create "lines=1"
+check "new jobs are taken again" is "$ST" 201
+api GET /api/health "" -
+check "health ok again" is "$ST:$(jb .status)" "200:ok"
