@@ -140,6 +140,9 @@ static void
 setup(struct jobd *d, const char *path)
 {
 	char err[512], dbpath[PATH_MAX], tmp[PATH_MAX];
+	/* Block the signals before any thread starts (the SQLite checkpoint
+	 * thread), so that they reach the signalfd and nothing else. */
+	int sigfd = sig_open();
 
 	if (config_load(&d->cfg, path, err, sizeof(err)) == -1)
 		log_fatal("%s", err);
@@ -166,11 +169,13 @@ setup(struct jobd *d, const char *path)
 	jobtab_write_end(&d->shm.hdr->gen);
 	if (job_table_init(d) == -1)
 		log_fatal("out of memory");
-	if (cmd_open(d, err, sizeof(err)) == -1)
+	if (cmd_open(d, err, sizeof(err)) == -1) {
+		shm_retire(&d->shm);	/* leave nothing behind */
 		log_fatal("%s", err);
+	}
 	if (loop_init(&d->loop) == -1)
 		log_fatal("epoll: %s", strerror(errno));
-	watch(d, &d->w_sig, sig_open(), on_signal);
+	watch(d, &d->w_sig, sigfd, on_signal);
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
 	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "shared/db.h"
 #include "shared/jobjson.h"
@@ -19,11 +20,75 @@ store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 	return 0;
 }
 
+#define CKPT_EVERY_MS	500
+
+/* store_checkpointer: copy the WAL back into the database now and then,
+ * with a connection of its own.  PASSIVE never blocks jobd's writes. */
+static void *
+store_checkpointer(void *arg)
+{
+	struct store *st = arg;
+	char err[256];
+	sqlite3 *db = db_open(st->path, true, err, sizeof(err));
+	struct timespec ts;
+
+	if (db == NULL) {
+		log_warn("checkpointer: %s", err);
+		return NULL;
+	}
+	pthread_mutex_lock(&st->ckpt_lock);
+	while (!st->ckpt_stop) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += CKPT_EVERY_MS * 1000000L;
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &ts);
+		if (st->ckpt_stop)
+			break;
+		pthread_mutex_unlock(&st->ckpt_lock);
+		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+		pthread_mutex_lock(&st->ckpt_lock);
+	}
+	pthread_mutex_unlock(&st->ckpt_lock);
+	sqlite3_close(db);
+	return NULL;
+}
+
+static int
+store_ckpt_start(struct store *st)
+{
+	pthread_mutex_init(&st->ckpt_lock, NULL);
+	pthread_cond_init(&st->ckpt_wake, NULL);
+	/* jobd's own commits no longer checkpoint (autocheckpoint off). */
+	if (sqlite3_wal_autocheckpoint(st->db, 0) != SQLITE_OK ||
+	    pthread_create(&st->ckpt_thread, NULL, store_checkpointer, st) != 0)
+		return -1;
+	st->ckpt_running = true;
+	return 0;
+}
+
+static void
+store_ckpt_stop(struct store *st)
+{
+	if (!st->ckpt_running)
+		return;
+	pthread_mutex_lock(&st->ckpt_lock);
+	st->ckpt_stop = true;
+	pthread_cond_signal(&st->ckpt_wake);
+	pthread_mutex_unlock(&st->ckpt_lock);
+	pthread_join(st->ckpt_thread, NULL);
+	pthread_cond_destroy(&st->ckpt_wake);
+	pthread_mutex_destroy(&st->ckpt_lock);
+	st->ckpt_running = false;
+}
+
 int
 store_open(struct store *st, const char *path, char *err, size_t errsz)
 {
 	memset(st, 0, sizeof(*st));
-	if ((st->db = db_open(path, true, err, errsz)) == NULL)
+	if ((st->path = strdup(path)) == NULL ||
+	    (st->db = db_open(path, true, err, errsz)) == NULL)
 		return -1;
 	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
 	    "user_id, runner, urls, options, command, status, created_at) "
@@ -47,6 +112,11 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 		store_close(st);
 		return -1;
 	}
+	if (store_ckpt_start(st) == -1) {
+		snprintf(err, errsz, "cannot start the checkpoint thread");
+		store_close(st);
+		return -1;
+	}
 	return 0;
 }
 
@@ -56,9 +126,12 @@ store_close(struct store *st)
 	sqlite3_stmt *all[] = { st->insert, st->update, st->delete, st->brief,
 	    st->setting_put, st->sweep, st->exists };
 
+	store_ckpt_stop(st);
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
+	/* The last connection to close checkpoints what is left. */
 	sqlite3_close(st->db);
+	free(st->path);
 	memset(st, 0, sizeof(*st));
 }
 

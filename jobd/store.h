@@ -3,7 +3,9 @@
 #ifndef STORE_H
 #define STORE_H
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "shared/jobtab.h"
@@ -13,6 +15,14 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*insert, *update, *delete, *brief, *setting_put;
 	sqlite3_stmt	*sweep, *exists;
+	/* WAL checkpoints run on a thread of their own, so copying pages
+	 * back into the database never stalls the loop (rule 3). */
+	pthread_t	 ckpt_thread;
+	pthread_mutex_t	 ckpt_lock;
+	pthread_cond_t	 ckpt_wake;
+	bool		 ckpt_running;
+	bool		 ckpt_stop;
+	char		*path;
 };
 
 /* What jobd needs of a row it does not hold live. */
