@@ -551,7 +551,8 @@ job_reap(struct jobd *d)
 		struct job *j = job_by_pid(d, pid);
 
 		if (j == NULL) {
-			log_warn("%s: unknown child %d", __func__, (int)pid);
+			/* An orphan of some job's tree (jobd is a subreaper). */
+			log_debug("%s: reaped orphan %d", __func__, (int)pid);
 			continue;
 		}
 		j->exited = true;

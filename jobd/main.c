@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -148,6 +149,9 @@ setup(struct jobd *d, const char *path)
 		log_fatal("%s", err);
 	umask(007);
 	raise_nofile();
+	/* Orphans of a job's tree are reparented to jobd and reaped here,
+	 * not left as zombies for an init that may not reap them. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	mkdir_or_die(d->cfg.state_dir, 0750);
 	if (snprintf(tmp, sizeof(tmp), "%s/tmp", d->cfg.state_dir) >=
 	    (int)sizeof(tmp))

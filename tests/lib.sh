@@ -111,3 +111,5 @@ create() {
 status_is() { api GET "/api/jobs/$1" "" "${3:-$TA}"; [ "$(jb .status)" = "$2" ]; }
 finished() { api GET "/api/jobs/$1" "" "${2:-$TA}"; case "$(jb .status)" in completed|failed|cancelled) return 0;; esac; return 1; }
 rows() { sql "SELECT count(*) FROM jobs"; }
+# alive PID: the process exists and is not a zombie.
+alive() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null); [ -n "$st" ] && [ "$st" != Z ]; }

@@ -11,14 +11,14 @@ stubborn=$JOB
 has_child() { api GET "/api/jobs/$stubborn"; jb '.output[]' | grep -q 'child pid'; }
 check "child started" wait_for 10 has_child
 child=$(jb '.output[]|select(contains("child pid"))|sub("^.*child pid ";"")')
-check "child alive" test -d "/proc/$child"
+check "child alive" alive "$child"
 t0=$(date +%s%N)
 api POST "/api/jobs/$stubborn/cancel"
 check "cancel 200" is "$ST" 200
 check "cancelled at once" is "$(jb .status)" cancelled
 check "line says who" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -qx 'jobd: cancelled by alice'"
 check "row says cancelled at once" is "$(sql "SELECT status FROM jobs WHERE id='$stubborn'")" cancelled
-gone() { [ ! -d "/proc/$child" ] && ! pgrep -f "$stubborn" >/dev/null; }
+gone() { ! alive "$child" && ! pgrep -f "$stubborn" >/dev/null; }
 check "group gone within grace + 1 s" wait_for $((2 + T_SLACK)) gone
 t1=$(date +%s%N)
 check "and not before the grace (SIGTERM ignored)" test $(( (t1 - t0) / 1000000 )) -ge 900
