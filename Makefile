@@ -76,7 +76,7 @@ asan: deps
 
 valgrind: deps
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) VALGRIND=1 tests/run-integration
+	@BUILD=$(BUILD) VALGRIND=1 SKIP_UNIT=1 tests/run-all
 
 run: deps
 	@$(MAKE) --no-print-directory all

@@ -65,20 +65,17 @@ list_params(struct app *a, struct req *r, const char *user,
 	return 0;
 }
 
-/* list_live_meta: the live fields of h's job if jobd holds it. */
+/* list_overlay: the live fields of h's job if jobd holds it. */
 static void
 list_overlay(const void *tab, struct hist_row *h)
 {
-	struct job_snap s;
+	struct job_meta m;
 	int i;
 
-	if (tab == NULL || (i = jobtab_find(tab, h->m.uuid)) < 0)
+	if (tab == NULL || (i = jobtab_find(tab, h->m.uuid)) < 0 ||
+	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) == -1)
 		return;
-	if (jobtab_snapshot(tab, (uint32_t)i, h->m.uuid, false, 0, &s) == -1)
-		return;
-	s.meta.seq = h->m.seq;
-	h->m = s.meta;
-	job_snap_release(&s);
+	h->m = m;
 }
 
 static void

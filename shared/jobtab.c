@@ -207,6 +207,28 @@ snap_lines(const struct jobtab_slot *s, uint64_t since, struct job_snap *o)
 }
 
 int
+jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
+    struct job_meta *out)
+{
+	const struct jobtab_hdr *h = base;
+	const struct jobtab_slot *s;
+	uint32_t g;
+
+	if (i >= h->nslots)
+		return -1;
+	s = jobtab_cslot(base, i);
+	for (int tries = 0; tries < SNAP_TRIES; tries++) {
+		g = read_begin(&s->gen);
+		memcpy(out, &s->m, sizeof(*out));
+		if (!read_ok(&s->gen, g))
+			continue;
+		return out->status != JOB_NONE &&
+		    memcmp(out->uuid, uuid, 16) == 0 ? 0 : -1;
+	}
+	return -1;
+}
+
+int
 jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
     bool with_output, uint64_t since, struct job_snap *o)
 {

@@ -107,6 +107,12 @@ void *jobtab_map_ro(const char *instance, size_t *size);
  * with jobtab_snapshot, which checks the id under the sequence counter. */
 int jobtab_find(const void *base, const uint8_t uuid[16]);
 
+/* jobtab_peek: a consistent copy of slot i's metadata alone, if it holds
+ * uuid: enough to check an owner or an ETag without copying texts and
+ * output.  Returns 0, or -1 when the slot no longer holds that job. */
+int jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
+    struct job_meta *out);
+
 /* jobtab_snapshot: copy slot i if it holds uuid.  with_output copies the
  * held lines numbered since and up (since = 0: all held).  Returns 0,
  * or -1 when the slot no longer holds that job.  Free with

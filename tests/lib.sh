@@ -76,6 +76,7 @@ stack_down() {
 	fi
 	rm -rf "$T_DIR"
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
+	[ "$T_FAIL" -eq 0 ] || exit 1
 }
 
 ctl() { "$BUILD/jobctl" -c "$T_CONF" "$@"; }
