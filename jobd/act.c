@@ -250,7 +250,6 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		job_stop(j);
 	}
 	log_info("job %s cancelled by '%s'", a->id, c->user);
-	job_schedule(d);
 }
 
 void

@@ -111,8 +111,6 @@ cmd_settings(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	jobtab_write_end(&d->shm.hdr->gen);
 	a->err = ERR_OK;
 	log_info("settings changed by '%s'", c->user ? c->user : "?");
-	/* Applied at once: more slots start waiting jobs now. */
-	job_schedule(d);
 out:
 	json_object_put(o);
 }
@@ -126,7 +124,6 @@ cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		break;
 	case MQ_CMD_CREATE:
 		act_create(d, c, a);
-		job_schedule(d);
 		break;
 	case MQ_CMD_CANCEL:
 		act_cancel(d, c, a);
@@ -136,7 +133,6 @@ cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		break;
 	case MQ_CMD_RETRY:
 		act_retry(d, c, a);
-		job_schedule(d);
 		break;
 	case MQ_CMD_SETTINGS:
 		cmd_settings(d, c, a);
@@ -248,6 +244,9 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	memcpy(r.id, a.id, sizeof(r.id));
 	snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
 	cmd_reply_to(c.reply_to, &r);
+	/* Only now start what the command made startable (a new job, a freed
+	 * slot, a raised max_concurrent_jobs): the client hears first. */
+	job_schedule(d);
 }
 
 void
