@@ -228,8 +228,15 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	enum job_status was;
 
 	if (j == NULL) {
-		if (b.urls != NULL && act_may(b.status, ACT_CANCEL, a) == ERR_OK)
-			a->err = ERR_OK;	/* cancelled already */
+		char line[USER_MAX + 32];
+
+		/* A finished row (409), one cancelled already, or a queued
+		 * one still waiting for a slot (cancelled in its row). */
+		snprintf(line, sizeof(line), "jobd: cancelled by %s", c->user);
+		if (b.urls != NULL && act_may(b.status, ACT_CANCEL, a) == ERR_OK &&
+		    b.status == JOB_QUEUED &&
+		    store_cancel_queued(&d->store, a->id, line) == -1)
+			act_answer(a, ERR_INTERNAL, "The job could not be cancelled.");
 		store_brief_release(&b);
 		return;
 	}
@@ -324,10 +331,13 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 	size_t lens[3], off = 0;
 
 	if (j == NULL) {
-		log_warn("more queued jobs than live slots; the rest wait in "
-		    "the database until the next start");
+		if (!d->backlog)
+			log_warn("more queued jobs than live slots; the rest "
+			    "wait in the database for a free slot");
+		d->backlog = true;
 		return 1;
 	}
+	d->backlog_after = (uint64_t)sqlite3_column_int64(q, 0);
 	sl = job_slot(j);
 	for (int i = 0; i < 3; i++) {
 		texts[i] = (const char *)sqlite3_column_text(q, 4 + i);
@@ -365,10 +375,20 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 int
 act_recover(struct jobd *d)
 {
-	int rc = store_recover(&d->store, "jobd: this job was interrupted "
-	    "because jobd restarted; retry it to run it again",
-	    act_recover_row, d);
+	if (store_recover(&d->store, "jobd: this job was interrupted because "
+	    "jobd restarted; retry it to run it again") == -1)
+		return -1;
+	d->backlog = true;
+	d->backlog_after = 0;
+	act_load_backlog(d);
+	return 0;
+}
 
+void
+act_load_backlog(struct jobd *d)
+{
+	d->backlog = false;
+	if (store_queued(&d->store, d->backlog_after, act_recover_row, d) == -1)
+		d->backlog = true;	/* try again at the next turn */
 	job_publish_counts(d);
-	return rc == -1 ? -1 : 0;
 }

@@ -18,8 +18,11 @@ void act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
-/* act_recover: load the queued rows from SQLite at start (rule 6) and
- * fail the ones that were running. */
+/* act_recover: at start, fail the rows that were running and load the
+ * queued ones (rule 6). */
 int act_recover(struct jobd *d);
+/* act_load_backlog: load queued rows that had no slot, while slots are
+ * free. */
+void act_load_backlog(struct jobd *d);
 
 #endif

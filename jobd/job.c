@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "act.h"
 #include "job.h"
 #include "jobdir.h"
 #include "shared/db.h"
@@ -375,6 +376,8 @@ job_start(struct job *j)
 void
 job_schedule(struct jobd *d)
 {
+	if (d->backlog)
+		act_load_backlog(d);
 	for (;;) {
 		struct job *next = NULL;
 		uint64_t best = UINT64_MAX;

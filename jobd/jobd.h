@@ -68,6 +68,10 @@ struct jobd {
 	uint64_t		 next_seq;
 	double			 next_sweep;	/* monotonic */
 	struct sweep		 sweep;
+	/* Queued rows that found no free slot (after a restart with fewer
+	 * slots): loaded, oldest first, as slots free up. */
+	bool			 backlog;
+	uint64_t		 backlog_after;	/* seq of the last one loaded */
 	bool			 stopping;
 };
 

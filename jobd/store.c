@@ -358,8 +358,7 @@ store_sweep(struct store *st, double cutoff, int limit)
 }
 
 int
-store_recover(struct store *st, const char *note, store_recover_fn fn,
-    void *arg)
+store_recover(struct store *st, const char *note)
 {
 	sqlite3_stmt *q;
 	int rc = 0;
@@ -385,12 +384,40 @@ store_recover(struct store *st, const char *note, store_recover_fn fn,
 	    "created_at WHERE finished_at IS NULL AND status = 'cancelled'",
 	    NULL, NULL, NULL) != SQLITE_OK)
 		rc = -1;
-	if (rc == -1 || sqlite3_prepare_v2(st->db, "SELECT seq, id, user_id, "
-	    "runner, urls, options, command, created_at FROM jobs "
-	    "WHERE status = 'queued' ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
+	return rc;
+}
+
+int
+store_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg)
+{
+	sqlite3_stmt *q;
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT seq, id, user_id, runner, urls, "
+	    "options, command, created_at FROM jobs WHERE status = 'queued' "
+	    "AND seq > ? ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
 		return -1;
+	sqlite3_bind_int64(q, 1, (sqlite3_int64)after);
 	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW)
 		rc = fn(arg, q);
+	sqlite3_finalize(q);
+	return 0;
+}
+
+int
+store_cancel_queued(struct store *st, const char *id, const char *line)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE jobs SET status = 'cancelled', "
+	    "finished_at = ?, output = json_array(?), output_next = 1 "
+	    "WHERE id = ? AND status = 'queued'", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_double(q, 1, db_now());
+	sqlite3_bind_text(q, 2, line, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;
 	sqlite3_finalize(q);
 	return rc;
 }

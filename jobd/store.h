@@ -65,11 +65,20 @@ int64_t store_max_seq(struct store *st);
  * Returns the number deleted, or -1. */
 int store_sweep(struct store *st, double cutoff, int limit);
 
-/* store_recover: at start, mark running rows failed (rule 6) with
- * the line note, and call fn for each queued row in creation order. */
-typedef int (*store_recover_fn)(void *arg, sqlite3_stmt *row);
-int store_recover(struct store *st, const char *note, store_recover_fn fn,
-    void *arg);
+/* store_recover: at start, mark running rows failed (rule 6) with the
+ * line note, and end cancels that were never reaped. */
+int store_recover(struct store *st, const char *note);
+
+/* store_queued: call fn for each queued row after seq `after`, in creation
+ * order (columns: seq, id, user_id, runner, urls, options, command,
+ * created_at), until fn returns non-zero.  Returns 0 or -1. */
+typedef int (*store_row_fn)(void *arg, sqlite3_stmt *row);
+int store_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg);
+
+/* store_cancel_queued: cancel a queued row jobd does not hold live, with
+ * line as its only output.  Returns 1 when it did, 0 when the row is not
+ * queued (any more), -1 on error. */
+int store_cancel_queued(struct store *st, const char *id, const char *line);
 
 int store_begin(struct store *st);
 int store_commit(struct store *st);
