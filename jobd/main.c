@@ -95,23 +95,20 @@ on_timer(struct loop_watch *w, uint32_t events)
 	(void)!read(w->fd, &ticks, sizeof(ticks));
 }
 
-/* timer_arm: wake the loop in ms (-1: never).  Re-arming costs a system
- * call every turn, so an unchanged deadline is left as it is. */
+/* timer_arm: wake the loop within ms.  A timer already set to fire no
+ * later than that is kept: busy turns cost no system call for it. */
 static void
 timer_arm(int fd, int ms)
 {
-	static double armed = -1;
-	double at = ms < 0 ? -1 : jobd_mono() + ms / 1000.0;
+	static double armed;	/* monotonic seconds; past: fired */
+	double now = jobd_mono(), at = now + ms / 1000.0;
 	struct itimerspec its = { 0 };
 
-	if ((at < 0 && armed < 0) || (at >= 0 && armed >= 0 &&
-	    at - armed < 0.001 && armed - at < 0.001 && ms > 0))
+	if (armed > now && armed <= at)
 		return;
 	armed = at;
-	if (ms >= 0) {
-		its.it_value.tv_sec = ms / 1000;
-		its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L + 1;
-	}
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L + 1;
 	timerfd_settime(fd, 0, &its, NULL);
 }
 
@@ -233,7 +230,11 @@ main(int argc, char *argv[])
 		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
 		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
 
-		timer_arm(d.w_timer.fd, t);
+		/* The heartbeat: readers tell a hung jobd from an idle one. */
+		atomic_store_explicit(&d.shm.hdr->heartbeat_ms,
+		    jobtab_mono_ms(), memory_order_relaxed);
+		timer_arm(d.w_timer.fd, t < 0 || t > JOBTAB_BEAT_MS ?
+		    JOBTAB_BEAT_MS : t);
 		if (loop_once(&d.loop, -1) == -1)
 			log_fatal("epoll_wait: %s", strerror(errno));
 	}

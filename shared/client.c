@@ -67,9 +67,11 @@ client_alive(struct client *c)
 
 	if (c->lockfd == -1 && config_lock_path(c->cfg, lock, sizeof(lock)) == 0)
 		c->lockfd = open(lock, O_RDONLY | O_CLOEXEC);
-	if (c->lockfd == -1 || fcntl(c->lockfd, F_OFD_GETLK, &fl) == -1)
+	if (c->lockfd == -1 || fcntl(c->lockfd, F_OFD_GETLK, &fl) == -1 ||
+	    fl.l_type == F_UNLCK)
 		return false;
-	return fl.l_type != F_UNLCK;
+	/* Running is not enough: a hung jobd gets no command to wait on. */
+	return client_table(c) != NULL && jobtab_beating(c->tab);
 }
 
 const void *
@@ -154,7 +156,6 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 
 	if (!client_alive(c))
 		return ERR_UNAVAILABLE;
-	client_table(c);
 	if (c->cmd == (mqd_t)-1) {
 		if (jobtab_mq_name(name, sizeof(name), c->cfg->instance) == -1)
 			return ERR_UNAVAILABLE;

@@ -29,7 +29,8 @@ struct client {
 int client_init(struct client *c, const struct config *cfg);
 void client_release(struct client *c);
 
-/* client_alive: whether jobd holds its lock (is running). */
+/* client_alive: whether jobd holds its lock (is running) and its loop
+ * is turning (its heartbeat in the table is recent). */
 bool client_alive(struct client *c);
 
 /* client_table: the live table, remapped after a jobd restart; NULL

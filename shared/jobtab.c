@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jobtab.h"
@@ -144,6 +145,25 @@ read_ok(const _Atomic uint32_t *gen, uint32_t g)
 {
 	atomic_thread_fence(memory_order_acquire);
 	return atomic_load_explicit(gen, memory_order_relaxed) == g;
+}
+
+uint64_t
+jobtab_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+bool
+jobtab_beating(const void *base)
+{
+	const struct jobtab_hdr *h = base;
+	uint64_t beat = atomic_load_explicit(&h->heartbeat_ms,
+	    memory_order_relaxed);
+
+	return jobtab_mono_ms() - beat <= JOBTAB_HUNG_MS;
 }
 
 void

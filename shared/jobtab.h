@@ -20,7 +20,9 @@
 #include "settings.h"
 
 #define JOBTAB_MAGIC	0x4a4f4254u	/* "JOBT" */
-#define JOBTAB_VERSION	1
+#define JOBTAB_VERSION	2
+#define JOBTAB_BEAT_MS	250	/* jobd's loop turns at least this often */
+#define JOBTAB_HUNG_MS	1000	/* a beat older than this: not answering */
 
 struct jobtab_hdr {
 	uint32_t	magic;
@@ -34,8 +36,11 @@ struct jobtab_hdr {
 	uint32_t	running;
 	uint32_t	retired;	/* 1: gone, readers must remap */
 	uint32_t	epoch;		/* bumped at each jobd start */
+	/* CLOCK_MONOTONIC ms of jobd's latest loop turn; it turns at least
+	 * every JOBTAB_BEAT_MS, so an old beat means a hung jobd. */
+	_Atomic uint64_t heartbeat_ms;
 	struct settings	settings;	/* the values jobd applies now */
-	char		pad[4096 - 48 - sizeof(struct settings)];
+	char		pad[4096 - 56 - sizeof(struct settings)];
 };
 _Static_assert(sizeof(struct jobtab_hdr) == 4096, "header is one page");
 
@@ -120,6 +125,11 @@ int jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
 int jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
     bool with_output, uint64_t since, struct job_snap *out);
 void job_snap_release(struct job_snap *s);
+
+/* jobtab_mono_ms: CLOCK_MONOTONIC in ms, the heartbeat's clock. */
+uint64_t jobtab_mono_ms(void);
+/* jobtab_beating: whether jobd turned its loop within JOBTAB_HUNG_MS. */
+bool jobtab_beating(const void *base);
 
 /* jobtab_read_hdr: a consistent copy of the header. */
 void jobtab_read_hdr(const void *base, struct jobtab_hdr *out);
