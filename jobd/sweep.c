@@ -39,8 +39,11 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 
 		cmd_reply_to(s->reply_to, &r);
 	}
-	snprintf(s->reply_to, sizeof(s->reply_to), "%s", reply_to);
-	s->req_id = req_id;
+	/* The hourly start has no waiter and keeps one that is waiting. */
+	if (reply_to[0] != '\0') {
+		snprintf(s->reply_to, sizeof(s->reply_to), "%s", reply_to);
+		s->req_id = req_id;
+	}
 	if (!s->active) {
 		s->active = true;
 		s->removed = 0;

@@ -40,7 +40,9 @@ main(int argc, char *argv[])
 	unlink(argv[1]);
 	if ((sock = FCGX_OpenSocket(argv[1], 1024)) < 0)
 		return 1;
-	n = atoi(argv[2]);
+	n = (int)strtol(argv[2], NULL, 10);
+	if (n < 1 || n > 64)
+		return 2;
 	for (int i = 0; i < n; i++)
 		if (fork() == 0) {
 			serve(sock, body, len);
