@@ -1,4 +1,5 @@
 /* history.c: SQLite reads for responders (see history.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,24 +33,22 @@ col_dup(sqlite3_stmt *q, int col)
 static void
 hist_progress(const char *text, struct progress *p)
 {
+	static const struct { const char *key; unsigned bit; size_t off; } ints[] = {
+		{ "url", PROGRESS_URL, offsetof(struct progress, url) },
+		{ "urls", PROGRESS_URLS, offsetof(struct progress, urls) },
+		{ "track", PROGRESS_TRACK, offsetof(struct progress, track) },
+	};
 	json_object *o = text ? json_tokener_parse(text) : NULL;
 	json_object *v;
 
 	memset(p, 0, sizeof(*p));
 	if (o == NULL)
 		return;
-	if (json_object_object_get_ex(o, "url", &v) && v) {
-		p->url = json_object_get_int(v);
-		p->known |= PROGRESS_URL;
-	}
-	if (json_object_object_get_ex(o, "urls", &v) && v) {
-		p->urls = json_object_get_int(v);
-		p->known |= PROGRESS_URLS;
-	}
-	if (json_object_object_get_ex(o, "track", &v) && v) {
-		p->track = json_object_get_int(v);
-		p->known |= PROGRESS_TRACK;
-	}
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (json_object_object_get_ex(o, ints[i].key, &v) && v) {
+			*(int32_t *)((char *)p + ints[i].off) = json_object_get_int(v);
+			p->known |= ints[i].bit;
+		}
 	if (json_object_object_get_ex(o, "percent", &v) && v) {
 		p->percent = json_object_get_double(v);
 		p->known |= PROGRESS_PERCENT;

@@ -85,47 +85,27 @@ static int
 act_fill(struct jobd *d, struct job *j, const char *user,
     const struct runner *r, json_object *urls, json_object *opts)
 {
-	struct jobtab_slot *sl = job_slot(j);
 	const char *u = json_object_to_json_string_ext(urls, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	const char *o = json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	char user_dir[PATH_MAX], temp[PATH_MAX];
-	char *argv[ARGV_MAX];
-	size_t ulen = strlen(u), olen = strlen(o);
-	uint8_t uuid[16];
+	char *argv[ARGV_MAX], *cmd = malloc(SPEC_MAX);
+	struct job_meta id = { .seq = d->next_seq, .created_at = db_now() };
 	int rc = -1;
 
-	uuid_generate_random(uuid);
-	if (jobdir_user(&d->cfg, user, user_dir, sizeof(user_dir)) == -1 ||
-	    jobdir_temp(&d->cfg, uuid, temp, sizeof(temp)) == -1 ||
-	    runner_argv(r, urls, opts, user_dir, temp, argv, ARGV_MAX) == -1)
-		return -1;
-	jobtab_write_begin(&sl->gen);
-	memset(&sl->m, 0, sizeof(sl->m));
-	memcpy(sl->m.uuid, uuid, 16);
-	sl->m.seq = d->next_seq;
-	snprintf(sl->m.user_id, sizeof(sl->m.user_id), "%s", user);
-	snprintf(sl->m.runner, sizeof(sl->m.runner), "%s", r->name);
-	sl->m.created_at = db_now();
-	sl->m.errors = -1;
-	if (ulen + olen + 2 < SPEC_MAX) {
-		memcpy(sl->spec, u, ulen + 1);
-		memcpy(sl->spec + ulen + 1, o, olen + 1);
-		sl->m.urls_len = (uint32_t)ulen;
-		sl->m.options_len = (uint32_t)olen;
-		if (runner_command(argv, sl->spec + ulen + olen + 2,
-		    SPEC_MAX - ulen - olen - 2) == 0) {
-			sl->m.command_len = (uint32_t)strlen(sl->spec + ulen +
-			    olen + 2);
-			sl->m.status = JOB_QUEUED;
-			rc = 0;
-		}
-	}
-	ring_reset(&sl->out);
-	job_sync_counters(sl);
-	jobtab_write_end(&sl->gen);
+	uuid_generate_random(id.uuid);
+	snprintf(id.user_id, sizeof(id.user_id), "%s", user);
+	snprintf(id.runner, sizeof(id.runner), "%s", r->name);
+	argv[0] = NULL;
+	if (cmd != NULL &&
+	    jobdir_user(&d->cfg, user, user_dir, sizeof(user_dir)) == 0 &&
+	    jobdir_temp(&d->cfg, id.uuid, temp, sizeof(temp)) == 0 &&
+	    runner_argv(r, urls, opts, user_dir, temp, argv, ARGV_MAX) != -1 &&
+	    runner_command(argv, cmd, SPEC_MAX) == 0)
+		rc = job_load(j, &id, u, o, cmd);
 	runner_argv_free(argv);
+	free(cmd);
 	return rc;
 }
 
@@ -326,9 +306,9 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 {
 	struct jobd *d = arg;
 	struct job *j = job_free_slot(d);
-	struct jobtab_slot *sl;
+	struct job_meta id = { .seq = (uint64_t)sqlite3_column_int64(q, 0),
+	    .created_at = sqlite3_column_double(q, 7) };
 	const char *texts[3];
-	size_t lens[3], off = 0;
 
 	if (j == NULL) {
 		if (!d->backlog)
@@ -337,38 +317,20 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 		d->backlog = true;
 		return 1;
 	}
-	d->backlog_after = (uint64_t)sqlite3_column_int64(q, 0);
-	sl = job_slot(j);
-	for (int i = 0; i < 3; i++) {
+	d->backlog_after = id.seq;
+	for (int i = 0; i < 3; i++)
 		texts[i] = (const char *)sqlite3_column_text(q, 4 + i);
-		lens[i] = (size_t)sqlite3_column_bytes(q, 4 + i);
-		if (texts[i] == NULL || off + lens[i] + 1 > SPEC_MAX)
-			return 0;	/* skip a row that cannot fit */
-		off += lens[i] + 1;
-	}
-	jobtab_write_begin(&sl->gen);
-	memset(&sl->m, 0, sizeof(sl->m));
-	sl->m.seq = (uint64_t)sqlite3_column_int64(q, 0);
-	valid_uuid((const char *)sqlite3_column_text(q, 1),
-	    (size_t)sqlite3_column_bytes(q, 1), sl->m.uuid);
-	snprintf(sl->m.user_id, sizeof(sl->m.user_id), "%s",
+	if (texts[0] == NULL || texts[1] == NULL || texts[2] == NULL ||
+	    valid_uuid((const char *)sqlite3_column_text(q, 1),
+	    (size_t)sqlite3_column_bytes(q, 1), id.uuid) == -1)
+		return 0;	/* skip a row that cannot be read */
+	snprintf(id.user_id, sizeof(id.user_id), "%s",
 	    (const char *)sqlite3_column_text(q, 2));
-	snprintf(sl->m.runner, sizeof(sl->m.runner), "%s",
+	snprintf(id.runner, sizeof(id.runner), "%s",
 	    (const char *)sqlite3_column_text(q, 3));
-	off = 0;
-	for (int i = 0; i < 3; i++) {
-		memcpy(sl->spec + off, texts[i], lens[i] + 1);
-		off += lens[i] + 1;
-	}
-	sl->m.urls_len = (uint32_t)lens[0];
-	sl->m.options_len = (uint32_t)lens[1];
-	sl->m.command_len = (uint32_t)lens[2];
-	sl->m.created_at = sqlite3_column_double(q, 7);
-	sl->m.errors = -1;
-	sl->m.status = JOB_QUEUED;
-	ring_reset(&sl->out);
-	job_sync_counters(sl);
-	jobtab_write_end(&sl->gen);
+	if (job_load(j, &id, texts[0], texts[1], texts[2]) == -1)
+		log_warn("queued job %s does not fit a slot; skipped", (const
+		    char *)sqlite3_column_text(q, 1));
 	return 0;
 }
 

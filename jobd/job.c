@@ -141,6 +141,43 @@ job_say(struct job *j, const char *fmt, ...)
 /* --- table ------------------------------------------------------------ */
 
 int
+job_load(struct job *j, const struct job_meta *id, const char *urls,
+    const char *options, const char *command)
+{
+	struct jobtab_slot *sl = job_slot(j);
+	const char *texts[3] = { urls, options, command };
+	size_t lens[3], off = 0;
+
+	for (int i = 0; i < 3; i++) {
+		lens[i] = strlen(texts[i]);
+		off += lens[i] + 1;
+	}
+	if (off > SPEC_MAX)
+		return -1;
+	jobtab_write_begin(&sl->gen);
+	memset(&sl->m, 0, sizeof(sl->m));
+	sl->m.seq = id->seq;
+	memcpy(sl->m.uuid, id->uuid, 16);
+	memcpy(sl->m.user_id, id->user_id, sizeof(sl->m.user_id));
+	memcpy(sl->m.runner, id->runner, sizeof(sl->m.runner));
+	sl->m.created_at = id->created_at;
+	sl->m.errors = -1;
+	off = 0;
+	for (int i = 0; i < 3; i++) {
+		memcpy(sl->spec + off, texts[i], lens[i] + 1);
+		off += lens[i] + 1;
+	}
+	sl->m.urls_len = (uint32_t)lens[0];
+	sl->m.options_len = (uint32_t)lens[1];
+	sl->m.command_len = (uint32_t)lens[2];
+	sl->m.status = JOB_QUEUED;
+	ring_reset(&sl->out);
+	job_sync_counters(sl);
+	jobtab_write_end(&sl->gen);
+	return 0;
+}
+
+int
 job_table_init(struct jobd *d)
 {
 	d->jobs = calloc(d->cfg.slots, sizeof(*d->jobs));

@@ -21,6 +21,12 @@ struct job *job_free_slot(struct jobd *d);
 /* job_live_of: how many queued or running jobs user has. */
 unsigned job_live_of(struct jobd *d, const char *user);
 
+/* job_load: write a queued job into j's cleared slot: the identity in id
+ * (seq, uuid, user_id, runner, created_at) and its urls, options and
+ * command texts.  Returns 0, or -1 (slot left free) when the texts do
+ * not fit. */
+int job_load(struct job *j, const struct job_meta *id, const char *urls,
+    const char *options, const char *command);
 /* job_say: a line jobd writes itself, numbered like the program's. */
 void job_say(struct job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

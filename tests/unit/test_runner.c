@@ -39,27 +39,22 @@ load(struct config *c)
 	return config_runner(c, NULL);
 }
 
+typedef int (*check_fn)(const struct runner *, json_object *, char *, size_t);
+
+/* check: run a runner check on a JSON text. */
 static int
-check_opts(const struct runner *r, const char *json)
+check(check_fn fn, const struct runner *r, const char *json)
 {
 	json_object *o = json_tokener_parse(json);
 	char err[256];
-	int rc = runner_check_options(r, o, err, sizeof(err));
+	int rc = fn(r, o, err, sizeof(err));
 
 	json_object_put(o);
 	return rc;
 }
 
-static int
-check_urls(const struct runner *r, const char *json)
-{
-	json_object *o = json_tokener_parse(json);
-	char err[256];
-	int rc = runner_check_urls(r, o, err, sizeof(err));
-
-	json_object_put(o);
-	return rc;
-}
+#define check_opts(r, j)	check(runner_check_options, r, j)
+#define check_urls(r, j)	check(runner_check_urls, r, j)
 
 static void
 test_checks(const struct runner *r)
