@@ -15,8 +15,7 @@ settings_answer(struct app *a, struct req *r)
 	struct settings s;
 
 	/* What jobd applies now; the stored values while it is down. */
-	if (tab != NULL) {
-		jobtab_read_hdr(tab, &h);
+	if (tab != NULL && jobtab_read_hdr(tab, &h) == 0) {
 		s = h.settings;
 	} else {
 		s = a->cfg.initial;

@@ -17,12 +17,11 @@ api_health(struct app *a, struct req *r)
 	if (client_call(&a->jobd, &ping, &rep, MQ_WAIT_MS) == ERR_OK &&
 	    rep.err == ERR_OK)
 		tab = client_table(&a->jobd);
-	if (tab == NULL) {
+	if (tab == NULL || jobtab_read_hdr(tab, &h) != 0) {
 		json_object_object_add(o, "status", json_object_new_string("down"));
 		resp_json(r, 503, o, "Retry-After: 1\r\n");
 		return;
 	}
-	jobtab_read_hdr(tab, &h);
 	json_object_object_add(o, "status", json_object_new_string("ok"));
 	json_object_object_add(o, "queued", json_object_new_int64(h.queued));
 	json_object_object_add(o, "running", json_object_new_int64(h.running));

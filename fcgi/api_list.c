@@ -73,7 +73,7 @@ list_overlay(const void *tab, struct hist_row *h)
 	int i;
 
 	if (tab == NULL || (i = jobtab_find(tab, h->m.uuid)) < 0 ||
-	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) == -1)
+	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) != 0)
 		return;
 	h->m = m;
 }

@@ -42,6 +42,19 @@ view_live_etag(char *buf, size_t size, uint32_t epoch, int slot,
 	    epoch, slot, changes, since);
 }
 
+/* view_unsettled: after a failed read of a live slot, answer 503 when
+ * jobd is alive but its record did not settle in time (true), or let the
+ * caller answer from SQLite when the job left the slot or jobd is gone
+ * (false). */
+static bool
+view_unsettled(const void *tab, struct req *r, int rc)
+{
+	if (rc != JOBTAB_BUSY || !jobtab_beating(tab))
+		return false;
+	resp_error(r, ERR_UNAVAILABLE, "jobd is busy; try again.");
+	return true;
+}
+
 /* view_live: answer from the live table; false when it is not there. */
 static bool
 view_live(struct app *a, struct req *r, const uint8_t uuid[16],
@@ -53,13 +66,13 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	struct job_snap s;
 	json_object *job;
 	char etag[96];
-	int i;
+	int i, rc;
 
 	if (tab == NULL || (i = jobtab_find(tab, uuid)) < 0)
 		return false;
 	/* The metadata first: an up-to-date poller gets 304 from it alone. */
-	if (jobtab_peek(tab, (uint32_t)i, uuid, &m) == -1)
-		return false;
+	if ((rc = jobtab_peek(tab, (uint32_t)i, uuid, &m)) != 0)
+		return view_unsettled(tab, r, rc);
 	if (owner != NULL && strcmp(m.user_id, owner) != 0) {
 		resp_error(r, ERR_NOT_FOUND, "No job with that id.");
 		return true;
@@ -69,8 +82,8 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 		resp_not_modified(r, etag);
 		return true;
 	}
-	if (jobtab_snapshot(tab, (uint32_t)i, uuid, true, since, &s) == -1)
-		return false;
+	if ((rc = jobtab_snapshot(tab, (uint32_t)i, uuid, true, since, &s)) != 0)
+		return view_unsettled(tab, r, rc);
 	view_live_etag(etag, sizeof(etag), h->epoch, i, s.meta.changes, since);
 	job = jobjson_new(&s.meta, s.spec, s.spec + s.meta.urls_len + 1,
 	    s.spec + s.meta.urls_len + s.meta.options_len + 2);

@@ -26,6 +26,16 @@ shm_retire_old(int fd)
 	munmap(h, sizeof(*h));
 }
 
+/* A jobd killed mid-write leaves a counter odd; bring it back to even
+ * (no reader ever kept a copy under an odd one) so that the next
+ * write_begin makes it odd again, not even. */
+static void
+shm_settle(_Atomic uint32_t *gen)
+{
+	if (atomic_load(gen) & 1)
+		atomic_fetch_add(gen, 1);
+}
+
 int
 shm_create(struct shm *s, const char *instance, uint32_t nslots)
 {
@@ -58,6 +68,7 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 	close(fd);
 	s->hdr = s->base;
 	/* A reused table may have readers: keep gen counters going up. */
+	shm_settle(&s->hdr->gen);
 	jobtab_write_begin(&s->hdr->gen);
 	s->hdr->magic = JOBTAB_MAGIC;
 	s->hdr->version = JOBTAB_VERSION;
@@ -69,8 +80,10 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 	s->hdr->jobd_pid = (int32_t)getpid();
 	s->hdr->queued = s->hdr->running = 0;
 	jobtab_write_end(&s->hdr->gen);
-	for (uint32_t i = 0; i < nslots; i++)
+	for (uint32_t i = 0; i < nslots; i++) {
+		shm_settle(&shm_slot(s, i)->gen);
 		shm_slot_clear(s, i);
+	}
 	return 0;
 fail:
 	close(fd);

@@ -13,7 +13,10 @@
 #include "jobtab.h"
 #include "valid.h"
 
-#define SNAP_TRIES	1000
+/* How long a reader waits for a record to settle.  jobd holds one for
+ * microseconds; a record still odd after this belongs to a jobd that
+ * stopped or died mid-write, and the reader must not wait for ever. */
+#define READ_BUDGET_MS	50
 
 static int
 jobtab_name(char *buf, size_t size, const char *instance, const char *what)
@@ -130,14 +133,21 @@ jobtab_write_end(_Atomic uint32_t *gen)
 	atomic_fetch_add_explicit(gen, 1, memory_order_release);
 }
 
-static uint32_t
-read_begin(const _Atomic uint32_t *gen)
+/* read_begin: wait until gen is even and store it in *g; false when
+ * the budget ending at until (jobtab_mono_ms) ran out first. */
+static bool
+read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t until)
 {
-	uint32_t g;
-
-	while ((g = atomic_load_explicit(gen, memory_order_acquire)) & 1)
+	for (unsigned spins = 0; ; spins++) {
+		*g = atomic_load_explicit(gen, memory_order_acquire);
+		if (!(*g & 1))
+			return true;
+		if (spins < 64)
+			continue;
+		if (jobtab_mono_ms() >= until)
+			return false;
 		sched_yield();
-	return g;
+	}
 }
 
 static bool
@@ -166,16 +176,21 @@ jobtab_beating(const void *base)
 	return jobtab_mono_ms() - beat <= JOBTAB_HUNG_MS;
 }
 
-void
+int
 jobtab_read_hdr(const void *base, struct jobtab_hdr *out)
 {
 	const struct jobtab_hdr *h = base;
+	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
 	uint32_t g;
 
 	do {
-		g = read_begin(&h->gen);
+		if (!read_begin(&h->gen, &g, until))
+			break;
 		memcpy(out, h, sizeof(*out));
-	} while (!read_ok(&h->gen, g));
+		if (read_ok(&h->gen, g))
+			return 0;
+	} while (jobtab_mono_ms() < until);
+	return JOBTAB_BUSY;
 }
 
 void
@@ -232,20 +247,22 @@ jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
+	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
 	uint32_t g;
 
 	if (i >= h->nslots)
-		return -1;
+		return JOBTAB_GONE;
 	s = jobtab_cslot(base, i);
-	for (int tries = 0; tries < SNAP_TRIES; tries++) {
-		g = read_begin(&s->gen);
+	do {
+		if (!read_begin(&s->gen, &g, until))
+			break;
 		memcpy(out, &s->m, sizeof(*out));
 		if (!read_ok(&s->gen, g))
 			continue;
 		return out->status != JOB_NONE &&
-		    memcmp(out->uuid, uuid, 16) == 0 ? 0 : -1;
-	}
-	return -1;
+		    memcmp(out->uuid, uuid, 16) == 0 ? 0 : JOBTAB_GONE;
+	} while (jobtab_mono_ms() < until);
+	return JOBTAB_BUSY;
 }
 
 int
@@ -254,19 +271,21 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
+	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
 	uint32_t g, speclen;
 
 	if (i >= h->nslots)
-		return -1;
+		return JOBTAB_GONE;
 	s = jobtab_cslot(base, i);
 	memset(o, 0, sizeof(*o));
-	for (int tries = 0; tries < SNAP_TRIES; tries++) {
+	do {
 		job_snap_release(o);
-		g = read_begin(&s->gen);
+		if (!read_begin(&s->gen, &g, until))
+			break;
 		if (s->m.status == JOB_NONE ||
 		    memcmp(s->m.uuid, uuid, 16) != 0) {
 			if (read_ok(&s->gen, g))
-				return -1;
+				return JOBTAB_GONE;
 			continue;
 		}
 		memcpy(&o->meta, &s->m, sizeof(o->meta));
@@ -275,17 +294,15 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 		if (speclen > SPEC_MAX)
 			continue;
 		if ((o->spec = malloc(speclen)) == NULL)
-			return -1;
+			return JOBTAB_BUSY;
 		memcpy(o->spec, s->spec, speclen);
 		o->meta.out_first = s->out.first;
 		o->meta.out_next = s->out.next;
-		if (with_output && snap_lines(s, since, o) == -1) {
-			job_snap_release(o);
-			return -1;
-		}
+		if (with_output && snap_lines(s, since, o) == -1)
+			break;
 		if (read_ok(&s->gen, g))
 			return 0;
-	}
+	} while (jobtab_mono_ms() < until);
 	job_snap_release(o);
-	return -1;
+	return JOBTAB_BUSY;
 }

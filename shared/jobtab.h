@@ -112,16 +112,21 @@ void *jobtab_map_ro(const char *instance, size_t *size);
  * with jobtab_snapshot, which checks the id under the sequence counter. */
 int jobtab_find(const void *base, const uint8_t uuid[16]);
 
+/* What the readers below return besides 0.  BUSY: no consistent copy
+ * within a short budget (a jobd that stopped or died mid-write, or no
+ * memory); the caller answers from elsewhere instead of waiting. */
+#define JOBTAB_GONE	(-1)	/* the slot no longer holds that job */
+#define JOBTAB_BUSY	(-2)
+
 /* jobtab_peek: a consistent copy of slot i's metadata alone, if it holds
  * uuid: enough to check an owner or an ETag without copying texts and
- * output.  Returns 0, or -1 when the slot no longer holds that job. */
+ * output.  Returns 0, JOBTAB_GONE or JOBTAB_BUSY. */
 int jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
     struct job_meta *out);
 
 /* jobtab_snapshot: copy slot i if it holds uuid.  with_output copies the
  * held lines numbered since and up (since = 0: all held).  Returns 0,
- * or -1 when the slot no longer holds that job.  Free with
- * job_snap_release. */
+ * JOBTAB_GONE or JOBTAB_BUSY.  Free with job_snap_release. */
 int jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
     bool with_output, uint64_t since, struct job_snap *out);
 void job_snap_release(struct job_snap *s);
@@ -131,8 +136,8 @@ uint64_t jobtab_mono_ms(void);
 /* jobtab_beating: whether jobd turned its loop within JOBTAB_HUNG_MS. */
 bool jobtab_beating(const void *base);
 
-/* jobtab_read_hdr: a consistent copy of the header. */
-void jobtab_read_hdr(const void *base, struct jobtab_hdr *out);
+/* jobtab_read_hdr: a consistent copy of the header; 0 or JOBTAB_BUSY. */
+int jobtab_read_hdr(const void *base, struct jobtab_hdr *out);
 
 /* Writer helpers: bracket every change to a record. */
 void jobtab_write_begin(_Atomic uint32_t *gen);

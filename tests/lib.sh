@@ -48,6 +48,8 @@ stack_up() {
 	for e in "$@"; do sed -i "$e" "$T_CONF"; done
 	[ -n "${T_EXTRA_CONF:-}" ] && printf '%s\n' "$T_EXTRA_CONF" >> "$T_CONF"
 	trap stack_down EXIT
+	# A timeout (run-integration) or Ctrl-C still stops the stack.
+	trap 'fail "stopped by a signal"; exit 124' TERM INT
 	URL=$("$T_TOP/scripts/stack" up --dir "$T_DIR" --port "$T_PORT" \
 	    --config "$T_CONF") || { fail "stack up"; exit 1; }
 	T_DB="$T_DIR/state/jobs.db"
