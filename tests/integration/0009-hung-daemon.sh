@@ -14,20 +14,22 @@ check "hung jobd: 503" is "$ST" 503
 check "after about a second" test $(( (t1 - t0) / 1000000 )) -lt $((1600 + T_SLACK * 1000))
 check "Retry-After" is "$(hdr Retry-After)" 1
 # Enough at once to fill the queue (10 messages): none may hang.
-t0=$(date +%s%N)
 for i in $(seq 16); do
-	curl -s -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer $TA" \
-	    -H 'Content-Type: application/json' \
+	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' \
+	    -H "Authorization: Bearer $TA" -H 'Content-Type: application/json' \
 	    -d "{\"urls\":[\"$(furl lines=1)\"]}" "$URL/api/jobs" &
 done > "$T_DIR/codes"
 wait
-t1=$(date +%s%N)
-check "16 at once: all 503" is "$(sort -u "$T_DIR/codes" | tr -d '\n')" 503
-check "16 at once: none waited a second (stale heartbeat)" test $(( (t1 - t0) / 1000000 )) -lt $((1000 + T_SLACK * 1000))
+check "16 at once: all 503" is "$(cut -d' ' -f1 "$T_DIR/codes" | sort -u | tr -d '\n')" 503
+# Each answer on its own: none waited out the queue's 1 s deadline,
+# since the heartbeat is stale by now.
+slowest=$(cut -d' ' -f2 "$T_DIR/codes" | sort -g | tail -n 1)
+check "16 at once: none waited a second (stale heartbeat; slowest $slowest s)" \
+    awk -v t="$slowest" -v s="$T_SLACK" 'BEGIN { exit !(t < 0.9 + s) }'
 t0=$(date +%s%N)
 create "lines=1"
 t1=$(date +%s%N)
-check "503 at once now" test $(( (t1 - t0) / 1000000 )) -lt $((300 + T_SLACK * 1000))
+check "503 at once now" test $(( (t1 - t0) / 1000000 )) -lt $((900 + T_SLACK * 1000))
 api GET /api/jobs
 check "polling still answers while jobd hangs" is "$ST" 200
 t0=$(date +%s%N)
