@@ -337,6 +337,9 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 int
 act_recover(struct jobd *d)
 {
+	/* No job of this jobd runs yet: whatever carries the instance's
+	 * marker was left running by the previous one. */
+	job_kill_orphans(d);
 	if (store_recover(&d->store, "jobd: this job was interrupted because "
 	    "jobd restarted; retry it to run it again") == -1)
 		return -1;

@@ -16,6 +16,7 @@
 #include "act.h"
 #include "job.h"
 #include "jobdir.h"
+#include "orphans.h"
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
@@ -334,6 +335,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	json_object *urls = json_tokener_parse(sl->spec);
 	json_object *opts = json_tokener_parse(sl->spec + sl->m.urls_len + 1);
 	char home[PATH_MAX], *argv[ARGV_MAX], **envp = NULL;
+	char marker[MQ_NAME_MAX + 64];
 	struct spawn sp;
 	int dir_fd = -1, rc = -1;
 
@@ -356,7 +358,9 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		    strerror(errno));
 		goto out;
 	}
-	if ((envp = jobdir_envp(r, home, j->temp_dir)) == NULL) {
+	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
+	    sl->m.uuid) == -1 ||
+	    (envp = jobdir_envp(r, marker, home, j->temp_dir)) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
@@ -581,6 +585,21 @@ job_by_pid(struct jobd *d, pid_t pid)
 	return NULL;
 }
 
+/* job_kill_escaped: SIGKILL j's processes outside its process group. */
+static void
+job_kill_escaped(struct job *j)
+{
+	char marker[MQ_NAME_MAX + 64];
+	int n;
+
+	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
+	    job_slot(j)->m.uuid) == -1)
+		return;
+	if ((n = orphans_kill(marker, j->pid)) > 0)
+		log_info("job in slot %u: killed %d process(es) that had left "
+		    "its process group", j->slot, n);
+}
+
 void
 job_reap(struct jobd *d)
 {
@@ -597,8 +616,10 @@ job_reap(struct jobd *d)
 		}
 		j->exited = true;
 		j->wstatus = st;
-		/* Strays of the group would hold the pipes open. */
+		/* Strays of the group would hold the pipes open; those that
+		 * left the group are found by their marker. */
 		kill(-pid, SIGKILL);
+		job_kill_escaped(j);
 		j->t_drain = jobd_mono() + DRAIN_SECONDS;
 		job_try_finish(j);
 	}
@@ -686,18 +707,20 @@ job_kill_all(struct jobd *d)
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
 		if (d->jobs[i].pid > 0 && !d->jobs[i].exited)
 			kill(-d->jobs[i].pid, SIGKILL);
+	job_kill_orphans(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
 		job_rm_temp(&d->jobs[i]);
 }
 
-/* --- cancel, delete, retry -------------------------------------------- */
+void
+job_kill_orphans(struct jobd *d)
+{
+	char marker[MQ_NAME_MAX + 64];
+	int n;
 
-
-
-
-
-
-/* --- start-up and expiry ---------------------------------------------- */
-
-
-
+	if (orphans_marker(marker, sizeof(marker), d->cfg.instance, NULL) == -1)
+		return;
+	if ((n = orphans_kill(marker, 0)) > 0)
+		log_info("killed %d process(es) of this instance's jobs that "
+		    "were outside any running job's process group", n);
+}

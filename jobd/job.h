@@ -51,6 +51,9 @@ void job_reap(struct jobd *d);
 int job_deadlines(struct jobd *d);
 /* job_kill_all: at shutdown, SIGKILL every job's process group. */
 void job_kill_all(struct jobd *d);
+/* job_kill_orphans: SIGKILL every process that carries a job marker of
+ * this instance (orphans.h): at start, what a killed jobd's jobs left. */
+void job_kill_orphans(struct jobd *d);
 /* job_publish_counts: refresh the header's queued/running counts. */
 void job_publish_counts(struct jobd *d);
 

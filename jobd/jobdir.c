@@ -71,13 +71,15 @@ jobdir_rm_entry(const char *path, const struct stat *st, int flag,
 }
 
 char **
-jobdir_envp(const struct runner *r, const char *home, const char *temp)
+jobdir_envp(const struct runner *r, const char *marker, const char *home,
+    const char *temp)
 {
-	char **envp = calloc(r->nenv + 5, sizeof(char *));
+	char **envp = calloc(r->nenv + 6, sizeof(char *));
 	size_t n = 0;
 
 	if (envp == NULL)
 		return NULL;
+	envp[n++] = strdup(marker);
 	envp[n++] = strdup("PATH=/usr/local/bin:/usr/bin:/bin");
 	envp[n++] = strdup("LANG=C.UTF-8");
 	if (asprintf(&envp[n++], "HOME=%s", home) == -1)

@@ -36,6 +36,19 @@ api POST "/api/jobs/$JOB/cancel"
 check "ends by SIGTERM" wait_for 5 finished "$JOB"
 check "return code -15" is "$(jb .return_code)" -15
 
+# A child that left the job's process group (setsid) is still the job's:
+# found by the marker in its environment and killed when the job ends.
+create "escape=1&hang=1"; esc=$JOB
+has_escaped() { api GET "/api/jobs/$esc"; jb '.output[]' | grep -q 'escaped pid'; }
+check "escaped child started" wait_for 10 has_escaped
+epid=$(jb '.output[]|select(contains("escaped pid"))|sub("^.*escaped pid ";"")')
+check "it has a session of its own" is "$(ps -o sid= -p "$epid" | tr -d ' ')" "$epid"
+check "it carries the job's marker" grep -qz "^JOBD_JOB=.*/$esc\$" "/proc/$epid/environ"
+api POST "/api/jobs/$esc/cancel"
+check "reaped" wait_for 5 finished "$esc"
+gone_e() { ! alive "$epid"; }
+check "the process that left the group is gone too" wait_for 5 gone_e
+
 # A queued job is cancelled at once and never starts.
 api PUT /api/admin/settings '{"max_concurrent_jobs": 1}' "$TR"
 create "hang=1"; blocker=$JOB
