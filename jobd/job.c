@@ -27,7 +27,6 @@
 #define DRAIN_SECONDS	2.0	/* wait for strays' pipes after exit */
 #define READS_PER_EVENT	4	/* stay fair between noisy jobs */
 
-
 static void job_try_finish(struct job *j);
 
 double
@@ -44,7 +43,6 @@ job_slot(struct job *j)
 {
 	return shm_slot(&j->d->shm, j->slot);
 }
-
 
 /* --- the capture sink: lines go into the slot's ring ------------------ */
 
@@ -275,10 +273,6 @@ job_live_of(struct jobd *d, const char *user)
 
 /* --- paths ------------------------------------------------------------ */
 
-
-
-
-
 static void
 job_rm_temp(struct job *j)
 {
@@ -287,14 +281,7 @@ job_rm_temp(struct job *j)
 	j->temp_dir[0] = '\0';
 }
 
-/* --- create ----------------------------------------------------------- */
-
-
-
-
 /* --- starting --------------------------------------------------------- */
-
-
 
 static void job_on_pipe(struct loop_watch *w, uint32_t events);
 
