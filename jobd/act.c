@@ -227,7 +227,7 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	j->cancelled = true;
 	job_say(j, "jobd: cancelled by %s", c->user);
 	if (was == JOB_QUEUED) {
-		char *out = job_output_json(sl);
+		char *out = job_output_json(&sl->out);
 
 		job_set_status(j, JOB_CANCELLED, out);
 		free(out);
@@ -332,6 +332,26 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 		log_warn("queued job %s does not fit a slot; skipped", (const
 		    char *)sqlite3_column_text(q, 1));
 	return 0;
+}
+
+static void
+act_harvest_slot(void *arg, const struct jobtab_slot *sl)
+{
+	struct jobd *d = arg;
+	char id[37], *out;
+
+	uuid_unparse_lower(sl->m.uuid, id);
+	if ((out = job_output_json(&sl->out)) == NULL ||
+	    store_save_output(&d->store, id, out, sl->out.next) == -1)
+		log_warn("job %s: the output it had before jobd restarted is "
+		    "lost", id);
+	free(out);
+}
+
+void
+act_harvest(struct jobd *d)
+{
+	shm_harvest(d->cfg.instance, act_harvest_slot, d);
 }
 
 int

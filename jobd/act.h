@@ -18,6 +18,9 @@ void act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+/* act_harvest: at start, before the live table is made anew, save into
+ * their rows the output of the jobs a killed jobd was running. */
+void act_harvest(struct jobd *d);
 /* act_recover: at start, fail the rows that were running and load the
  * queued ones (rule 6). */
 int act_recover(struct jobd *d);

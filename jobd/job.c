@@ -492,18 +492,25 @@ job_on_pipe(struct loop_watch *w, uint32_t events)
 	job_try_finish(j);
 }
 
-/* job_output_json: the held lines as a JSON array text; caller frees. */
+/* job_output_json: the held lines of r as a JSON array text; caller
+ * frees.  r may be what a killed jobd left (act_harvest): lines whose
+ * place is out of bounds are skipped, never read. */
 char *
-job_output_json(struct jobtab_slot *sl)
+job_output_json(const struct ring *r)
 {
 	json_object *a = json_object_new_array();
+	uint64_t first = r->first;
 	char *s;
 
-	for (uint64_t n = sl->out.first; n < sl->out.next; n++) {
-		uint32_t len;
-		const char *l = ring_line(&sl->out, n, &len);
+	if (r->next - first > OUT_LINES_MAX)
+		first = r->next - OUT_LINES_MAX;
+	for (uint64_t n = first; n < r->next; n++) {
+		const struct ring_line *l = &r->idx[n % OUT_LINES_MAX];
 
-		json_object_array_add(a, json_object_new_string_len(l, (int)len));
+		if (l->len > OUT_LINE_MAX || l->off > OUT_ARENA - l->len)
+			continue;
+		json_object_array_add(a, json_object_new_string_len(
+		    r->arena + l->off, (int)l->len));
 	}
 	s = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -554,7 +561,7 @@ job_try_finish(struct job *j)
 	sl->m.return_code = rc;
 	sl->m.has_return_code = 1;
 	jobtab_write_end(&sl->gen);
-	out = job_output_json(sl);
+	out = job_output_json(&sl->out);
 	job_set_status(j, st, out);
 	free(out);
 	job_rm_temp(j);

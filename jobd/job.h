@@ -36,8 +36,9 @@ void job_sync_counters(struct jobtab_slot *sl);
 /* job_set_status: change status (and times) in the slot and the row;
  * output_json (may be NULL) is written with the row. */
 void job_set_status(struct job *j, enum job_status st, const char *output_json);
-/* job_output_json: the held lines as a JSON array text; caller frees. */
-char *job_output_json(struct jobtab_slot *sl);
+/* job_output_json: the held lines of r as a JSON array text; caller
+ * frees.  Safe on a ring a killed jobd left half-written. */
+char *job_output_json(const struct ring *r);
 /* job_stop: SIGTERM the group now, SIGKILL it after the grace. */
 void job_stop(struct job *j);
 

@@ -162,6 +162,7 @@ setup(struct jobd *d, const char *path)
 	d->settings = d->cfg.initial;
 	store_settings_load(&d->store, &d->settings);
 	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
+	act_harvest(d);
 	if (shm_create(&d->shm, d->cfg.instance, d->cfg.slots) == -1)
 		log_fatal("cannot create the live table: %s", strerror(errno));
 	jobtab_write_begin(&d->shm.hdr->gen);

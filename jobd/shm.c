@@ -91,6 +91,24 @@ fail:
 }
 
 void
+shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
+{
+	size_t size;
+	void *base = jobtab_map_ro(instance, &size);
+	const struct jobtab_hdr *h = base;
+
+	if (base == NULL)
+		return;
+	for (uint32_t i = 0; !h->retired && i < h->nslots; i++) {
+		const struct jobtab_slot *sl = jobtab_cslot(base, i);
+
+		if (sl->m.status == JOB_RUNNING || sl->m.status == JOB_CANCELLED)
+			fn(arg, sl);
+	}
+	munmap(base, size);
+}
+
+void
 shm_retire(struct shm *s)
 {
 	if (s->base == NULL)

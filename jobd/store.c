@@ -358,6 +358,25 @@ store_sweep(struct store *st, double cutoff, int limit)
 }
 
 int
+store_save_output(struct store *st, const char *id, const char *lines,
+    uint64_t next)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE jobs SET output = ?, "
+	    "output_next = ? WHERE id = ? AND finished_at IS NULL AND "
+	    "status IN ('running', 'cancelled')", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, lines, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, (sqlite3_int64)next);
+	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
 store_recover(struct store *st, const char *note)
 {
 	sqlite3_stmt *q;
@@ -379,10 +398,17 @@ store_recover(struct store *st, const char *note)
 		log_warn("marked %d interrupted jobs failed",
 		    sqlite3_changes(st->db));
 	sqlite3_finalize(q);
-	/* A cancel whose process jobd never reaped ends now. */
-	if (rc == 0 && sqlite3_exec(st->db, "UPDATE jobs SET finished_at = "
-	    "created_at WHERE finished_at IS NULL AND status = 'cancelled'",
-	    NULL, NULL, NULL) != SQLITE_OK)
+	/* A cancel whose process jobd never reaped ends now; jobd's death
+	 * killed that process (PDEATHSIG). */
+	if (rc == 0 && sqlite3_prepare_v2(st->db, "UPDATE jobs SET "
+	    "finished_at = ?, return_code = coalesce(return_code, -9) "
+	    "WHERE finished_at IS NULL AND status = 'cancelled'", -1, &q,
+	    NULL) == SQLITE_OK) {
+		sqlite3_bind_double(q, 1, db_now());
+		if (sqlite3_step(q) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_finalize(q);
+	} else
 		rc = -1;
 	return rc;
 }

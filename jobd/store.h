@@ -65,6 +65,12 @@ int64_t store_max_seq(struct store *st);
  * Returns the number deleted, or -1. */
 int store_sweep(struct store *st, double cutoff, int limit);
 
+/* store_save_output: give the unfinished row id the output a killed jobd
+ * left in the live table (lines as JSON, next = output_next), before
+ * store_recover ends it.  Returns 0 or -1. */
+int store_save_output(struct store *st, const char *id, const char *lines,
+    uint64_t next);
+
 /* store_recover: at start, mark running rows failed (rule 6) with the
  * line note, and end cancels that were never reaped. */
 int store_recover(struct store *st, const char *note);

@@ -38,6 +38,9 @@ api GET "/api/jobs/$running"
 check "interrupted job failed" is "$(jb .status)" failed
 check "return code says killed" is "$(jb .return_code)" -9
 check "a line says jobd restarted" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -q 'jobd restarted'"
+# The lines it printed before the crash were still in the old live table.
+check "its output before the crash is kept" is "$(jb '[.output[]|select(test("child pid|Processing"))]|length')" 2
+check "the restart line is numbered after them" is "$(jb '.output_next == (.output|length) and .output_next > 3')" true
 check "finished_at set" is "$(jb '.finished_at|type')" number
 for id in "${q[@]}"; do
 	check "queued job $id runs after restart" wait_for 15 status_is "$id" completed
@@ -45,3 +48,20 @@ done
 check "each ran once" is "$(sql "SELECT count(*) FROM jobs")" 4
 create "lines=1"
 check "new jobs after restart" is "$ST" 201
+
+# A cancel still in its grace period when jobd dies: the job stays
+# cancelled, its process (killed with jobd) gets -9 and an end time, and
+# its output up to the cancel line is kept.
+api PUT /api/admin/settings '{"cancel_grace_seconds": 60}' "$TR"
+create "ignore_term=1&hang=1"; stubborn=$JOB
+check "stubborn job runs" wait_for 10 status_is "$stubborn" running
+has_lines() { api GET "/api/jobs/$stubborn"; [ "$(jb '.output|length')" -ge 2 ]; }
+check "it printed" wait_for 10 has_lines
+api POST "/api/jobs/$stubborn/cancel"
+check "cancelled, in its grace period" is "$ST:$(jb .status):$(jb .return_code)" "200:cancelled:null"
+"$T_TOP/scripts/stack" jobd-kill --dir "$T_DIR"
+"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+api GET "/api/jobs/$stubborn"
+check "still cancelled, -9" is "$(jb .status):$(jb .return_code)" "cancelled:-9"
+check "ended after it started" is "$(jb '.finished_at >= .started_at')" true
+check "its output and the cancel line kept" is "$(jb '[.output[]|select(test("Processing|cancelled by alice"))]|length')" 2
