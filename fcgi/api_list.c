@@ -65,14 +65,16 @@ list_params(struct app *a, struct req *r, const char *user,
 	return 0;
 }
 
-/* list_overlay: the live fields of h's job if jobd holds it. */
+/* list_overlay: the live fields of h's job if jobd holds it.  A row with
+ * an end time is final (jobd writes it when the job ends, before the job
+ * can leave its slot), so only unfinished ones are looked up. */
 static void
 list_overlay(const void *tab, struct hist_row *h)
 {
 	struct job_meta m;
 	int i;
 
-	if (tab == NULL || (i = jobtab_find(tab, h->m.uuid)) < 0 ||
+	if (tab == NULL || h->m.finished_at != 0 || (i = jobtab_find(tab, h->m.uuid)) < 0 ||
 	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) != 0)
 		return;
 	h->m = m;
