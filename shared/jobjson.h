@@ -16,8 +16,10 @@ json_object *jobjson_new(const struct job_meta *m, const char *urls,
 /* jobjson_progress: the "progress" object for p; new reference. */
 json_object *jobjson_progress(const struct progress *p);
 
-/* jobjson_snap_output: the output array of a live snapshot. */
-json_object *jobjson_snap_output(const struct job_snap *s);
+/* jobjson_snap_output: the output array of a live snapshot.  It takes
+ * the snapshot's lines (s keeps its other parts); what it returns only
+ * serializes, it holds no elements to read. */
+json_object *jobjson_snap_output(struct job_snap *s);
 
 /* jobjson_uuid_str: lower-case text form of uuid into buf (37 bytes). */
 void jobjson_uuid_str(const uint8_t uuid[16], char *buf);
