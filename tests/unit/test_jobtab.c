@@ -22,7 +22,7 @@
 #define READ_TRIES	20000
 #define READ_MS		5000
 #define BURST		256	/* lines between gaps */
-#define GAP_US		20
+#define GAP_US		200	/* room for a slow reader to copy 500 lines */
 
 static const uint8_t id[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
     14, 15, 16 };
