@@ -74,7 +74,8 @@ list_overlay(const void *tab, struct hist_row *h)
 	struct job_meta m;
 	int i;
 
-	if (tab == NULL || h->m.finished_at != 0 || (i = jobtab_find(tab, h->m.uuid)) < 0 ||
+	if (tab == NULL || h->m.finished_at != 0 ||
+	    (i = jobtab_find(tab, h->m.uuid)) < 0 ||
 	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) != 0)
 		return;
 	h->m = m;
