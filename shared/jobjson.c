@@ -119,11 +119,16 @@ snap_out_to_json(json_object *jso, struct printbuf *pb, int level, int flags)
 		const char *text;
 		size_t n;
 
+		if (i > 0)
+			printbuf_strappend(pb, ",");
+		/* json-c 0.16 leaks a string's buffer when it is set to "". */
+		if (o->len[i] == 0) {
+			printbuf_strappend(pb, "\"\"");
+			continue;
+		}
 		json_object_set_string_len(one, o->lines + off, (int)o->len[i]);
 		off += o->len[i];
 		text = json_object_to_json_string_length(one, flags, &n);
-		if (i > 0)
-			printbuf_strappend(pb, ",");
 		printbuf_memappend(pb, text, (int)n);
 	}
 	printbuf_strappend(pb, "]");
