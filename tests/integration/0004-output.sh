@@ -23,6 +23,19 @@ api GET "/api/jobs/$JOB?since=9999"
 check "since beyond output_next: empty" is "$(jb '.output|length'):$(jb .output_next)" "0:603"
 check "stored output matches" is "$(sql "SELECT json_array_length(output), output_next FROM jobs WHERE id='$JOB'")" "500|603"
 
+# Empty lines are lines: served live (from shared memory) and stored.
+create "blank=3&hang=1"; blank=$JOB
+blanks() { api GET "/api/jobs/$blank"; jb '.output[]' | grep -q 'after blank 2'; }
+check "blank lines printed" wait_for 10 blanks
+check "live: each empty line is \"\" before its marker" is \
+    "$(jb '[.output | to_entries[] | select(.value == "") | .key] as $k | [$k[] as $i | .output[$i + 1]] | join("|")')" \
+    "[INFO     12:00:01] after blank 0|[INFO     12:00:01] after blank 1|[INFO     12:00:01] after blank 2"
+live_out=$(jq -c .output "$T_DIR/body")
+api POST "/api/jobs/$blank/cancel"
+check "blank job ends" wait_for 5 finished "$blank"
+api GET "/api/jobs/$blank"
+check "stored: the same lines, then the cancel line" is "$(jq -c '.output[:-1]' "$T_DIR/body")" "$live_out"
+
 # ETag and 304, for a finished job and a live one.
 api GET "/api/jobs/$JOB"
 etag=$(hdr ETag)
