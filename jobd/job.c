@@ -46,37 +46,49 @@ job_slot(struct job *j)
 
 /* --- the capture sink: lines go into the slot's ring ------------------ */
 
-static void
-job_read_facts(struct job *j, const char *s, size_t len, bool complete)
+/* job_line_facts: what a line says (the runner's regexes), read before
+ * the slot is opened for writing so that readers wait as little as
+ * possible.  False when the job's runner is gone from the config. */
+static bool
+job_line_facts(struct job *j, const char *s, size_t len,
+    struct line_facts *f)
 {
-	struct jobtab_slot *sl = job_slot(j);
-	const struct runner *r = config_runner(&j->d->cfg, sl->m.runner);
-	struct line_facts f;
+	const struct runner *r = config_runner(&j->d->cfg,
+	    job_slot(j)->m.runner);
 	char line[OUT_LINE_MAX + 1];
 
 	if (r == NULL)
-		return;
+		return false;
 	memcpy(line, s, len);
 	line[len] = '\0';
-	runner_read_line(r, line, &f);
-	if (complete && f.failure)
+	runner_read_line(r, line, f);
+	return true;
+}
+
+/* job_apply_facts: f into the slot's metadata (inside a write). */
+static void
+job_apply_facts(struct job *j, const struct line_facts *f, bool complete)
+{
+	struct jobtab_slot *sl = job_slot(j);
+
+	if (complete && f->failure)
 		j->failure_seen = true;
-	if (complete && f.errors >= 0)
-		sl->m.errors = f.errors;
-	if (f.progress.known & PROGRESS_URL) {
-		sl->m.progress.url = f.progress.url;
+	if (complete && f->errors >= 0)
+		sl->m.errors = f->errors;
+	if (f->progress.known & PROGRESS_URL) {
+		sl->m.progress.url = f->progress.url;
 		/* A new URL starts its tracks and percent afresh. */
 		sl->m.progress.known &= ~(unsigned)(PROGRESS_TRACK | PROGRESS_PERCENT);
 	}
-	if (f.progress.known & PROGRESS_URLS)
-		sl->m.progress.urls = f.progress.urls;
-	if (f.progress.known & PROGRESS_TRACK) {
-		sl->m.progress.track = f.progress.track;
+	if (f->progress.known & PROGRESS_URLS)
+		sl->m.progress.urls = f->progress.urls;
+	if (f->progress.known & PROGRESS_TRACK) {
+		sl->m.progress.track = f->progress.track;
 		sl->m.progress.known &= ~(unsigned)PROGRESS_PERCENT;
 	}
-	if (f.progress.known & PROGRESS_PERCENT)
-		sl->m.progress.percent = f.progress.percent;
-	sl->m.progress.known |= f.progress.known;
+	if (f->progress.known & PROGRESS_PERCENT)
+		sl->m.progress.percent = f->progress.percent;
+	sl->m.progress.known |= f->progress.known;
 }
 
 void
@@ -87,17 +99,26 @@ job_sync_counters(struct jobtab_slot *sl)
 	sl->m.changes++;
 }
 
+/* The sink opens the slot for writing once per line, not per chunk read:
+ * a chunk of 64 KiB can take milliseconds to clean and match, and a
+ * reader copying 500 lines needs a quiet moment longer than the pause
+ * between two chunks. */
 static uint64_t
 job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
     bool complete)
 {
 	struct job *j = arg;
 	struct jobtab_slot *sl = job_slot(j);
+	struct line_facts f;
+	bool known = job_line_facts(j, s, len, &f);
 	uint64_t n;
 
+	jobtab_write_begin(&sl->gen);
 	n = ring_append(&sl->out, s, (uint32_t)len, (uint32_t)reserve);
 	job_sync_counters(sl);
-	job_read_facts(j, s, len, complete);
+	if (known)
+		job_apply_facts(j, &f, complete);
+	jobtab_write_end(&sl->gen);
 	return n;
 }
 
@@ -107,12 +128,18 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
 {
 	struct job *j = arg;
 	struct jobtab_slot *sl = job_slot(j);
+	struct line_facts f;
+	bool known = job_line_facts(j, s, len, &f);
+	int rc;
 
-	if (ring_replace(&sl->out, n, s, (uint32_t)len) == -1)
-		return -1;
-	job_sync_counters(sl);
-	job_read_facts(j, s, len, complete);
-	return 0;
+	jobtab_write_begin(&sl->gen);
+	if ((rc = ring_replace(&sl->out, n, s, (uint32_t)len)) == 0) {
+		job_sync_counters(sl);
+		if (known)
+			job_apply_facts(j, &f, complete);
+	}
+	jobtab_write_end(&sl->gen);
+	return rc;
 }
 
 /* job_say: a line jobd writes itself, numbered like the program's. */
@@ -457,7 +484,6 @@ static void
 job_on_pipe(struct loop_watch *w, uint32_t events)
 {
 	struct job *j = w->arg;
-	struct jobtab_slot *sl = job_slot(j);
 	struct capture *cap = w == &j->w_out ? &j->cap_out : &j->cap_err;
 	struct capture_sink sink = { j, job_sink_append, job_sink_replace };
 	char buf[65536];
@@ -472,10 +498,7 @@ job_on_pipe(struct loop_watch *w, uint32_t events)
 		n = read(w->fd, buf, sizeof(buf));
 		if (n <= 0)
 			break;
-		/* One bracket per chunk: readers see whole chunks. */
-		jobtab_write_begin(&sl->gen);
 		capture_feed(cap, buf, (size_t)n, &sink);
-		jobtab_write_end(&sl->gen);
 		/* A short read drained the pipe: epoll says when there is
 		 * more, which spares a read that would say EAGAIN. */
 		if ((size_t)n < sizeof(buf))
@@ -485,9 +508,7 @@ job_on_pipe(struct loop_watch *w, uint32_t events)
 		return;
 	if (n > 0)
 		return;		/* more next turn */
-	jobtab_write_begin(&sl->gen);
 	capture_eof(cap, &sink);
-	jobtab_write_end(&sl->gen);
 	job_close_watch(j, w);
 	job_try_finish(j);
 }
@@ -634,13 +655,10 @@ job_stop(struct job *j)
 static void
 job_drain_now(struct job *j)
 {
-	struct jobtab_slot *sl = job_slot(j);
 	struct capture_sink sink = { j, job_sink_append, job_sink_replace };
 
-	jobtab_write_begin(&sl->gen);
 	capture_eof(&j->cap_out, &sink);
 	capture_eof(&j->cap_err, &sink);
-	jobtab_write_end(&sl->gen);
 	job_close_watch(j, &j->w_out);
 	job_close_watch(j, &j->w_err);
 	job_close_watch(j, &j->w_exec);
