@@ -29,11 +29,15 @@ wait_for() {
 	done
 }
 
+# free_port: a port below the kernel's ephemeral range (where no client
+# socket can hold it) that no socket uses now, in any state.
 free_port() {
-	local p
+	local p low
+	read -r low _ < /proc/sys/net/ipv4/ip_local_port_range
+	[ "${low:-0}" -gt 12000 ] || low=32768
 	while :; do
-		p=$(( 20000 + RANDOM % 30000 ))
-		ss -ltnH "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
+		p=$(( 10000 + RANDOM % (low - 10000) ))
+		ss -tanH "sport = :$p" 2>/dev/null | grep -q . || { echo $p; return; }
 	done
 }
 
