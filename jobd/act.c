@@ -338,9 +338,9 @@ static void
 act_harvest_slot(void *arg, const struct jobtab_slot *sl)
 {
 	struct jobd *d = arg;
-	char id[37], *out;
+	char id[JOB_ID_LEN + 1], *out;
 
-	uuid_unparse_lower(sl->m.uuid, id);
+	jobjson_uuid_str(sl->m.uuid, id);
 	if ((out = job_output_json(&sl->out)) == NULL ||
 	    store_save_output(&d->store, id, out, sl->out.next) == -1)
 		log_warn("job %s: the output it had before jobd restarted is "

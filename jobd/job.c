@@ -349,7 +349,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	json_object *urls = json_tokener_parse(sl->spec);
 	json_object *opts = json_tokener_parse(sl->spec + sl->m.urls_len + 1);
 	char home[PATH_MAX], *argv[ARGV_MAX], **envp = NULL;
-	char marker[MQ_NAME_MAX + 64];
+	char marker[ORPHANS_MARKER_MAX];
 	struct spawn sp;
 	int dir_fd = -1, rc = -1;
 
@@ -526,12 +526,12 @@ job_output_json(const struct ring *r)
 	if (r->next - first > OUT_LINES_MAX)
 		first = r->next - OUT_LINES_MAX;
 	for (uint64_t n = first; n < r->next; n++) {
-		const struct ring_line *l = &r->idx[n % OUT_LINES_MAX];
+		uint32_t len;
+		const char *l = ring_line(r, n, &len);
 
-		if (l->len > OUT_LINE_MAX || l->off > OUT_ARENA - l->len)
-			continue;
-		json_object_array_add(a, json_object_new_string_len(
-		    r->arena + l->off, (int)l->len));
+		if (l != NULL)
+			json_object_array_add(a,
+			    json_object_new_string_len(l, (int)len));
 	}
 	s = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -604,13 +604,9 @@ job_by_pid(struct jobd *d, pid_t pid)
 static void
 job_kill_escaped(struct job *j)
 {
-	char marker[MQ_NAME_MAX + 64];
-	int n;
+	int n = orphans_kill(j->d->cfg.instance, job_slot(j)->m.uuid, j->pid);
 
-	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
-	    job_slot(j)->m.uuid) == -1)
-		return;
-	if ((n = orphans_kill(marker, j->pid)) > 0)
+	if (n > 0)
 		log_info("job in slot %u: killed %d process(es) that had left "
 		    "its process group", j->slot, n);
 }
@@ -727,12 +723,9 @@ job_kill_all(struct jobd *d)
 void
 job_kill_orphans(struct jobd *d)
 {
-	char marker[MQ_NAME_MAX + 64];
-	int n;
+	int n = orphans_kill(d->cfg.instance, NULL, 0);
 
-	if (orphans_marker(marker, sizeof(marker), d->cfg.instance, NULL) == -1)
-		return;
-	if ((n = orphans_kill(marker, 0)) > 0)
+	if (n > 0)
 		log_info("killed %d process(es) of this instance's jobs that "
 		    "were outside any running job's process group", n);
 }

@@ -9,9 +9,8 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <unistd.h>
-#include <uuid/uuid.h>
-
 #include "orphans.h"
+#include "shared/jobjson.h"
 
 /* jobdir_envp puts the marker first and the whole environment it gives
  * is small; a child may reorder what it passes on, so read generously. */
@@ -21,11 +20,11 @@ int
 orphans_marker(char *buf, size_t size, const char *instance,
     const uint8_t *uuid)
 {
-	char id[37] = "";
+	char id[JOB_ID_LEN + 1] = "";
 	int n;
 
 	if (uuid != NULL)
-		uuid_unparse_lower(uuid, id);
+		jobjson_uuid_str(uuid, id);
 	n = snprintf(buf, size, ORPHANS_VAR "%s/%s", instance, id);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
@@ -86,15 +85,17 @@ orphans_check(pid_t pid, const char *marker, pid_t skip, char *buf)
 }
 
 int
-orphans_kill(const char *marker, pid_t skip)
+orphans_kill(const char *instance, const uint8_t *uuid, pid_t skip)
 {
-	DIR *proc = opendir("/proc");
+	char marker[ORPHANS_MARKER_MAX];
+	DIR *proc;
 	struct dirent *de;
 	pid_t self = getpid();
 	char *buf;
 	int killed = 0;
 
-	if (proc == NULL)
+	if (orphans_marker(marker, sizeof(marker), instance, uuid) == -1 ||
+	    (proc = opendir("/proc")) == NULL)
 		return 0;
 	if ((buf = malloc(ENV_READ)) == NULL) {
 		closedir(proc);

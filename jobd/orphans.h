@@ -14,7 +14,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shared/limits.h"
+
 #define ORPHANS_VAR	"JOBD_JOB="
+#define ORPHANS_MARKER_MAX	(MQ_NAME_MAX + 64)
 
 /* orphans_marker: "JOBD_JOB=<instance>/<id>" of one job, or with uuid
  * NULL the prefix every job of the instance shares.  Returns 0, or -1 if
@@ -22,9 +25,10 @@
 int orphans_marker(char *buf, size_t size, const char *instance,
     const uint8_t *uuid);
 
-/* orphans_kill: SIGKILL every process but jobd whose environment holds an
- * entry starting with marker, but for members of process group skip
- * (already killed as a group; 0: none).  Returns how many it signalled. */
-int orphans_kill(const char *marker, pid_t skip);
+/* orphans_kill: SIGKILL every process but jobd that carries the marker
+ * of job uuid (NULL: of any job of instance), but for members of process
+ * group skip (already killed as a group; 0: none).  Returns how many it
+ * signalled. */
+int orphans_kill(const char *instance, const uint8_t *uuid, pid_t skip);
 
 #endif

@@ -133,10 +133,23 @@ jobtab_write_end(_Atomic uint32_t *gen)
 	atomic_fetch_add_explicit(gen, 1, memory_order_release);
 }
 
-/* read_begin: wait until gen is even and store it in *g; false when
- * the budget ending at until (jobtab_mono_ms) ran out first. */
+/* budget_left: whether a read still has time (READ_BUDGET_MS from its
+ * first wait).  *until is 0 until then: a read that settles at once, as
+ * nearly every poll does, never reads the clock. */
 static bool
-read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t until)
+budget_left(uint64_t *until)
+{
+	uint64_t now = jobtab_mono_ms();
+
+	if (*until == 0)
+		*until = now + READ_BUDGET_MS;
+	return now < *until;
+}
+
+/* read_begin: wait until gen is even and store it in *g; false when the
+ * read's budget ran out first. */
+static bool
+read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t *until)
 {
 	for (unsigned spins = 0; ; spins++) {
 		*g = atomic_load_explicit(gen, memory_order_acquire);
@@ -144,7 +157,7 @@ read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t until)
 			return true;
 		if (spins < 64)
 			continue;
-		if (jobtab_mono_ms() >= until)
+		if (!budget_left(until))
 			return false;
 		sched_yield();
 	}
@@ -180,16 +193,16 @@ int
 jobtab_read_hdr(const void *base, struct jobtab_hdr *out)
 {
 	const struct jobtab_hdr *h = base;
-	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
+	uint64_t until = 0;
 	uint32_t g;
 
 	do {
-		if (!read_begin(&h->gen, &g, until))
+		if (!read_begin(&h->gen, &g, &until))
 			break;
 		memcpy(out, h, sizeof(*out));
 		if (read_ok(&h->gen, g))
 			return 0;
-	} while (jobtab_mono_ms() < until);
+	} while (budget_left(&until));
 	return JOBTAB_BUSY;
 }
 
@@ -247,21 +260,21 @@ jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
-	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
+	uint64_t until = 0;
 	uint32_t g;
 
 	if (i >= h->nslots)
 		return JOBTAB_GONE;
 	s = jobtab_cslot(base, i);
 	do {
-		if (!read_begin(&s->gen, &g, until))
+		if (!read_begin(&s->gen, &g, &until))
 			break;
 		memcpy(out, &s->m, sizeof(*out));
 		if (!read_ok(&s->gen, g))
 			continue;
 		return out->status != JOB_NONE &&
 		    memcmp(out->uuid, uuid, 16) == 0 ? 0 : JOBTAB_GONE;
-	} while (jobtab_mono_ms() < until);
+	} while (budget_left(&until));
 	return JOBTAB_BUSY;
 }
 
@@ -271,7 +284,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
-	uint64_t until = jobtab_mono_ms() + READ_BUDGET_MS;
+	uint64_t until = 0;
 	uint32_t g, speclen;
 
 	if (i >= h->nslots)
@@ -280,7 +293,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 	memset(o, 0, sizeof(*o));
 	do {
 		job_snap_release(o);
-		if (!read_begin(&s->gen, &g, until))
+		if (!read_begin(&s->gen, &g, &until))
 			break;
 		if (s->m.status == JOB_NONE ||
 		    memcmp(s->m.uuid, uuid, 16) != 0) {
@@ -302,7 +315,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 			break;
 		if (read_ok(&s->gen, g))
 			return 0;
-	} while (jobtab_mono_ms() < until);
+	} while (budget_left(&until));
 	job_snap_release(o);
 	return JOBTAB_BUSY;
 }

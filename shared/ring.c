@@ -97,6 +97,9 @@ ring_line(const struct ring *r, uint64_t n, uint32_t *len)
 	if (n < r->first || n >= r->next)
 		return NULL;
 	l = &r->idx[n % OUT_LINES_MAX];
+	/* A ring a killed jobd left half-written may hold anything. */
+	if (l->len > OUT_LINE_MAX || l->off > OUT_ARENA - l->len)
+		return NULL;
 	*len = l->len;
 	return r->arena + l->off;
 }

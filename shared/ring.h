@@ -43,7 +43,8 @@ int ring_replace(struct ring *r, uint64_t n, const char *s, uint32_t len);
 /* ring_held: number of lines held. */
 uint64_t ring_held(const struct ring *r);
 
-/* ring_line: borrowed pointer to held line n and its length, or NULL. */
+/* ring_line: borrowed pointer to held line n and its length, or NULL
+ * (not held, or its place out of bounds). */
 const char *ring_line(const struct ring *r, uint64_t n, uint32_t *len);
 
 #endif

@@ -85,12 +85,12 @@ main(void)
 	started(b);
 	started(c);
 	/* One job's marker: that job's process alone. */
-	T_CHECK(orphans_kill(ma, 0) == 1);
+	T_CHECK(orphans_kill("unit", job_a, 0) == 1);
 	T_CHECK(ended(a, SIGKILL));
 	/* A process group to skip is skipped. */
-	T_CHECK(orphans_kill(mb, b) == 0);
+	T_CHECK(orphans_kill("unit", job_b, b) == 0);
 	/* The instance's prefix: every job of it, not unit2's. */
-	T_CHECK(orphans_kill(inst, 0) == 1);
+	T_CHECK(orphans_kill("unit", NULL, 0) == 1);
 	T_CHECK(ended(b, SIGKILL));
 	T_CHECK(kill(c, 0) == 0);
 	kill(c, SIGKILL);
