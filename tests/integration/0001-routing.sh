@@ -14,6 +14,10 @@ check "unknown path 404" is "$ST" 404
 check "404 is json" is "$(jb 'has("error")')" true
 api GET /api/jobs/x/y/z
 check "deep unknown path 404" is "$ST" 404
+for p in /api /api/ /api/jobs/ /index.html; do
+	api GET "$p" "" -
+	check "$p: 404 in JSON" is "$ST $(jb 'has("error")') $(hdr Content-Type)" "404 true application/json; charset=utf-8"
+done
 
 api PATCH /api/jobs "" -
 check "405 before identity" is "$ST" 405

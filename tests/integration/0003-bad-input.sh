@@ -38,6 +38,10 @@ check "message gives the range" bash -c "jq -r .error '$T_DIR/body' | grep -q '4
 
 big=$(head -c 70000 /dev/zero | tr '\0' 'a')
 bad "body over 64 KiB" 413 "{\"urls\":[\"$u\"],\"x\":\"$big\"}"
+# Past nginx's client_max_body_size the answer is nginx's, still JSON.
+{ printf '{"urls":["%s"],"x":"' "$u"; head -c 2000000 /dev/zero | tr '\0' a; printf '"}'; } > "$T_DIR/huge.json"
+bad "body of 2 MB" 413 "@$T_DIR/huge.json"
+check "body of 2 MB: JSON content type" is "$(hdr Content-Type)" "application/json; charset=utf-8"
 CT=text/plain bad "text/plain" 415 "{\"urls\":[\"$u\"]}"
 CT= bad "no content type" 415 "{\"urls\":[\"$u\"]}"
 CT="application/json; charset=utf-8" bad "json with charset is fine, bad body" 400 '{}'
