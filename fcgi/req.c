@@ -58,6 +58,7 @@ req_body_json(struct req *r)
 	json_tokener *tok;
 	json_object *o = NULL;
 	uint64_t len = 0;
+	bool whole = false;
 	char *buf;
 	int got;
 
@@ -86,24 +87,29 @@ req_body_json(struct req *r)
 	}
 	tok = json_tokener_new_ex(32);
 	if (tok != NULL) {
-		o = json_tokener_parse_ex(tok, buf, (int)len);
-		/* Trailing bytes after the value make it not JSON. */
-		if (o != NULL && (json_tokener_get_error(tok) != json_tokener_success ||
-		    json_tokener_get_parse_end(tok) != len)) {
+		/* With the NUL the tokener knows the input ends: a bare
+		 * literal or number is complete, not "continue". */
+		buf[len] = '\0';
+		o = json_tokener_parse_ex(tok, buf, (int)len + 1);
+		if (json_tokener_get_error(tok) == json_tokener_success) {
+			/* Trailing bytes after the value make it not JSON. */
 			size_t end = json_tokener_get_parse_end(tok);
 
-			while (end < len && strchr(" \t\r\n", buf[end]))
+			while (end < len && (buf[end] == ' ' || buf[end] == '\t' ||
+			    buf[end] == '\r' || buf[end] == '\n'))
 				end++;
-			if (end != len) {
-				json_object_put(o);
-				o = NULL;
-			}
+			whole = end >= len;
 		}
 		json_tokener_free(tok);
 	}
 	free(buf);
-	if (o == NULL)
-		resp_error(r, ERR_INVALID, "The body is not valid JSON.");
+	if (!whole || o == NULL) {
+		json_object_put(o);
+		/* A whole value that is NULL is the literal null. */
+		resp_error(r, ERR_INVALID, whole ? "The body must be a JSON "
+		    "object." : "The body is not valid JSON.");
+		return NULL;
+	}
 	return o;
 }
 

@@ -12,6 +12,9 @@ bad() {	# bad DESC STATUS BODY [CURL-ARGS...]
 bad "not JSON" 400 '{"urls": ['
 bad "trailing garbage" 400 "{\"urls\":[\"$u\"]} x"
 bad "not an object" 400 '["x"]'
+bad "null" 400 'null'
+check "null: says an object is wanted" is "$(jb .error)" "The body must be a JSON object."
+bad "empty body" 400 ' '
 bad "urls missing" 400 '{"options":{}}'
 bad "urls empty" 400 '{"urls":[]}'
 bad "urls not a list" 400 "{\"urls\":\"$u\"}"
