@@ -7,6 +7,7 @@
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
+#include "jobd.h"
 #include "store.h"
 
 static int
@@ -127,6 +128,12 @@ store_close(struct store *st)
 	    st->setting_put, st->sweep, st->exists };
 
 	store_ckpt_stop(st);
+	if (st->writes > 0)
+		log_info("SQLite writes on the loop: %llu, mean %.2f ms, "
+		    "longest %.1f ms",
+		    (unsigned long long)st->writes,
+		    st->write_total * 1000 / (double)st->writes,
+		    st->write_longest * 1000);
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		sqlite3_finalize(all[i]);
 	/* The last connection to close checkpoints what is left. */
@@ -139,8 +146,17 @@ store_close(struct store *st)
 static int
 store_step(struct store *st, sqlite3_stmt *stmt)
 {
+	double t0 = jobd_mono(), took;
 	int rc = sqlite3_step(stmt);
 
+	took = jobd_mono() - t0;
+	st->writes++;
+	st->write_total += took;
+	if (took > st->write_longest)
+		st->write_longest = took;
+	if (took * 1000 > STORE_SLOW_MS)
+		log_warn("a row write took %.0f ms: the disk is slow, and "
+		    "output capture waited for it", took * 1000);
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (rc != SQLITE_DONE) {

@@ -23,7 +23,13 @@ struct store {
 	bool		 ckpt_running;
 	bool		 ckpt_stop;
 	char		*path;
+	/* How long the loop waited on SQLite writes (rule 3: measured, and
+	 * logged when jobd stops; one over STORE_SLOW_MS is logged then). */
+	uint64_t	 writes;
+	double		 write_total, write_longest;
 };
+
+#define STORE_SLOW_MS	250
 
 /* What jobd needs of a row it does not hold live. */
 struct store_brief {

@@ -64,6 +64,9 @@ check "same body as a missing job" is "$other" "$(cat "$T_DIR/body")"
 # Polling is answered from shared memory: it works even with jobd stopped
 # for finished jobs (from SQLite) and says so for health.
 "$T_TOP/scripts/stack" jobd-stop --dir "$T_DIR"
+# The time the loop waited on SQLite (rule 3), logged at the stop.
+check "jobd logged its SQLite write times" grep -Eq \
+    "SQLite writes on the loop: [1-9][0-9]*, mean [0-9.]+ ms, longest [0-9.]+ ms" "$T_DIR/log/jobd.log"
 api GET "/api/jobs/$JOB"
 check "history readable with jobd down" is "$ST:$(jb .status)" "200:completed"
 api GET /api/health "" -
