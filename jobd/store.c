@@ -155,7 +155,7 @@ store_step(struct store *st, sqlite3_stmt *stmt)
 	if (took > st->write_longest)
 		st->write_longest = took;
 	if (took * 1000 > STORE_SLOW_MS)
-		log_warn("a row write took %.0f ms: the disk is slow, and "
+		log_warn("an SQLite write took %.0f ms: the disk is slow, and "
 		    "output capture waited for it", took * 1000);
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);

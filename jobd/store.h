@@ -23,8 +23,8 @@ struct store {
 	bool		 ckpt_running;
 	bool		 ckpt_stop;
 	char		*path;
-	/* How long the loop waited on SQLite writes (rule 3: measured, and
-	 * logged when jobd stops; one over STORE_SLOW_MS is logged then). */
+	/* How long the loop waited on SQLite writes (rule 3): logged when
+	 * jobd stops, and each write over STORE_SLOW_MS at once. */
 	uint64_t	 writes;
 	double		 write_total, write_longest;
 };
