@@ -13,9 +13,9 @@ struct spawn {
 	int	exec_fd;	/* errno of a failed execve, then EOF */
 };
 
-/* spawn_start: fork and exec argv with envp in the folder dir_fd.
- * Everything is built by the caller before fork (style 25).  Returns 0
- * and fills sp, or -1 with errno when jobd could not fork. */
+/* spawn_start: start argv with envp in the folder dir_fd.
+ * Everything is built by the caller beforehand (style 25).  Returns 0
+ * and fills sp, or -1 with errno when jobd could not start it. */
 int spawn_start(char *const *argv, char *const *envp, int dir_fd,
     struct spawn *sp);
 
