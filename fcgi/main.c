@@ -158,7 +158,7 @@ main(int argc, char *argv[])
 	unsigned workers = 0;
 	char err[512];
 	bool verbose = false;
-	int ch, sock = 0;
+	int ch, sock = 0, swept;
 	struct sigaction sa = { .sa_handler = on_stop };
 
 	while ((ch = getopt(argc, argv, "c:s:n:v")) != -1) {
@@ -200,6 +200,9 @@ main(int argc, char *argv[])
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if ((swept = client_sweep_replies(a.cfg.instance)) > 0)
+		log_info("removed %d reply queue(s) of workers that are gone",
+		    swept);
 	log_info("ready: %u workers on %s", workers, sockpath ? sockpath :
 	    "fd 0");
 	supervise(&a, sock, workers);

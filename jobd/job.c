@@ -341,7 +341,7 @@ job_set_status(struct job *j, enum job_status st, const char *output_json)
 	job_publish_counts(j->d);
 }
 
-/* job_launch: build everything, record 'running', then fork. */
+/* job_launch: build everything, record 'running', then start it. */
 static int
 job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 {
@@ -381,7 +381,8 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	j->started_mono = jobd_mono();
 	job_set_status(j, JOB_RUNNING, NULL);
 	if (spawn_start(argv, envp, dir_fd, &sp) == -1) {
-		snprintf(why, whysz, "cannot fork: %s", strerror(errno));
+		snprintf(why, whysz, "cannot start a process: %s",
+		    strerror(errno));
 		goto out;
 	}
 	j->pid = sp.pid;

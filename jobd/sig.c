@@ -36,7 +36,7 @@ sig_child_reset(void)
 {
 	sigset_t set;
 
-	/* async-signal-safe: called between fork and exec. */
+	/* Called in the child before exec: system calls only. */
 	sigemptyset(&set);
 	sigprocmask(SIG_SETMASK, &set, NULL);
 	signal(SIGPIPE, SIG_DFL);

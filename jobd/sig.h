@@ -7,7 +7,7 @@
 int sig_open(void);
 /* sig_read: the next pending signal number, or 0 when none. */
 int sig_read(int fd);
-/* sig_child_reset: in a forked child, unblock everything again. */
+/* sig_child_reset: in a new job process, unblock everything again. */
 void sig_child_reset(void);
 
 #endif

@@ -87,7 +87,9 @@ spawn_start(char *const *argv, char *const *envp, int dir_fd,
 	    err[1], ex[1], getpid() };
 	if ((sp->pid = spawn_clone(&args)) == -1)
 		goto fail;
-	/* Both sides set the group, so a cancel right away reaches it. */
+	/* The child has set its group by now (jobd waited for its exec),
+	 * except under valgrind, which turns the clone into a fork: set it
+	 * here too, so a cancel right away reaches it. */
 	setpgid(sp->pid, sp->pid);
 	close(null_fd);
 	close(out[1]);

@@ -1,6 +1,10 @@
 /* client.c: the responder's link to jobd (see client.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -10,6 +14,37 @@
 
 #include "client.h"
 #include "log.h"
+#include "valid.h"
+
+int
+client_sweep_replies(const char *instance)
+{
+	char prefix[MQ_NAME_MAX], name[NAME_MAX + 2];
+	struct dirent *e;
+	size_t plen;
+	DIR *d;
+	int n = 0;
+
+	/* "/jobs.<instance>.r0" less its pid: the names' common start. */
+	if (jobtab_reply_name(prefix, sizeof(prefix), instance, 0) == -1 ||
+	    (d = opendir("/dev/mqueue")) == NULL)
+		return 0;
+	plen = strlen(prefix) - 2;	/* without the '/' and the '0' */
+	while ((e = readdir(d)) != NULL) {
+		const char *pid = e->d_name + plen;
+		uint64_t v;
+
+		if (strncmp(e->d_name, prefix + 1, plen) != 0 ||
+		    valid_u64(pid, strlen(pid), INT32_MAX, &v) == -1 || v == 0 ||
+		    kill((pid_t)v, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(name, sizeof(name), "/%s", e->d_name);
+		if (mq_unlink(name) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
 
 int
 client_init(struct client *c, const struct config *cfg)

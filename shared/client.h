@@ -25,6 +25,14 @@ struct client {
 	char		*buf;		/* MQ_CMD_MAX, then one message */
 };
 
+/* client_sweep_replies: remove this instance's reply queues whose
+ * process is gone.  Each worker removes its own when it stops and the
+ * pool removes a dead worker's, but a pool killed all at once leaves
+ * them, and the kernel lets unprivileged users have 256 queues in all.
+ * Lists /dev/mqueue (nothing is done where it is not mounted).  Returns
+ * how many were removed. */
+int client_sweep_replies(const char *instance);
+
 /* client_init: create this process's reply queue.  Returns 0 or -1. */
 int client_init(struct client *c, const struct config *cfg);
 void client_release(struct client *c);
