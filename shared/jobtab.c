@@ -13,10 +13,14 @@
 #include "jobtab.h"
 #include "valid.h"
 
-/* How long a reader waits for a record to settle.  jobd holds one for
- * microseconds; a record still odd after this belongs to a jobd that
+/* How long a reader keeps trying.  jobd holds a record for microseconds,
+ * but a reader on a crowded machine can lose its core mid-copy again and
+ * again while jobd writes on: as long as the counter moves, the writer is
+ * alive and the reader tries on, up to READ_CAP_MS in all.  A counter
+ * that stands still and odd for READ_STUCK_MS belongs to a jobd that
  * stopped or died mid-write, and the reader must not wait for ever. */
-#define READ_BUDGET_MS	50
+#define READ_STUCK_MS	50
+#define READ_CAP_MS	500
 
 static int
 jobtab_name(char *buf, size_t size, const char *instance, const char *what)
@@ -133,23 +137,34 @@ jobtab_write_end(_Atomic uint32_t *gen)
 	atomic_fetch_add_explicit(gen, 1, memory_order_release);
 }
 
-/* budget_left: whether a read still has time (READ_BUDGET_MS from its
- * first wait).  *until is 0 until then: a read that settles at once, as
- * nearly every poll does, never reads the clock. */
+/* A read's budget.  All zero until its first wait: a read that settles
+ * at once, as nearly every poll does, never reads the clock. */
+struct budget {
+	uint64_t	stuck_at;	/* the counter has not moved since */
+	uint64_t	cap_at;
+	uint32_t	gen;
+};
+
+/* budget_left: whether a read of the record counted by gen may go on. */
 static bool
-budget_left(uint64_t *until)
+budget_left(struct budget *b, const _Atomic uint32_t *gen)
 {
+	uint32_t g = atomic_load_explicit(gen, memory_order_relaxed);
 	uint64_t now = jobtab_mono_ms();
 
-	if (*until == 0)
-		*until = now + READ_BUDGET_MS;
-	return now < *until;
+	if (b->cap_at == 0 || g != b->gen) {
+		if (b->cap_at == 0)
+			b->cap_at = now + READ_CAP_MS;
+		b->stuck_at = now + READ_STUCK_MS;
+		b->gen = g;
+	}
+	return now < b->stuck_at && now < b->cap_at;
 }
 
 /* read_begin: wait until gen is even and store it in *g; false when the
  * read's budget ran out first. */
 static bool
-read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t *until)
+read_begin(const _Atomic uint32_t *gen, uint32_t *g, struct budget *b)
 {
 	for (unsigned spins = 0; ; spins++) {
 		*g = atomic_load_explicit(gen, memory_order_acquire);
@@ -157,7 +172,7 @@ read_begin(const _Atomic uint32_t *gen, uint32_t *g, uint64_t *until)
 			return true;
 		if (spins < 64)
 			continue;
-		if (!budget_left(until))
+		if (!budget_left(b, gen))
 			return false;
 		sched_yield();
 	}
@@ -193,16 +208,16 @@ int
 jobtab_read_hdr(const void *base, struct jobtab_hdr *out)
 {
 	const struct jobtab_hdr *h = base;
-	uint64_t until = 0;
+	struct budget b = { 0 };
 	uint32_t g;
 
 	do {
-		if (!read_begin(&h->gen, &g, &until))
+		if (!read_begin(&h->gen, &g, &b))
 			break;
 		memcpy(out, h, sizeof(*out));
 		if (read_ok(&h->gen, g))
 			return 0;
-	} while (budget_left(&until));
+	} while (budget_left(&b, &h->gen));
 	return JOBTAB_BUSY;
 }
 
@@ -260,21 +275,21 @@ jobtab_peek(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
-	uint64_t until = 0;
+	struct budget b = { 0 };
 	uint32_t g;
 
 	if (i >= h->nslots)
 		return JOBTAB_GONE;
 	s = jobtab_cslot(base, i);
 	do {
-		if (!read_begin(&s->gen, &g, &until))
+		if (!read_begin(&s->gen, &g, &b))
 			break;
 		memcpy(out, &s->m, sizeof(*out));
 		if (!read_ok(&s->gen, g))
 			continue;
 		return out->status != JOB_NONE &&
 		    memcmp(out->uuid, uuid, 16) == 0 ? 0 : JOBTAB_GONE;
-	} while (budget_left(&until));
+	} while (budget_left(&b, &s->gen));
 	return JOBTAB_BUSY;
 }
 
@@ -284,7 +299,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 {
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
-	uint64_t until = 0;
+	struct budget b = { 0 };
 	uint32_t g, speclen;
 
 	if (i >= h->nslots)
@@ -293,7 +308,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 	memset(o, 0, sizeof(*o));
 	do {
 		job_snap_release(o);
-		if (!read_begin(&s->gen, &g, &until))
+		if (!read_begin(&s->gen, &g, &b))
 			break;
 		if (s->m.status == JOB_NONE ||
 		    memcmp(s->m.uuid, uuid, 16) != 0) {
@@ -315,7 +330,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 			break;
 		if (read_ok(&s->gen, g))
 			return 0;
-	} while (budget_left(&until));
+	} while (budget_left(&b, &s->gen));
 	job_snap_release(o);
 	return JOBTAB_BUSY;
 }

@@ -159,6 +159,41 @@ test_dead_writer(void *base)
 	T_CHECK(jobtab_read_hdr(base, &hc) == 0 && hc.nslots == 1);
 }
 
+/* A writer whose counter keeps moving is alive: a reader that cannot get
+ * a quiet moment tries on past the 50 ms a stuck counter gets, and still
+ * gives up within a bound.  (The counter moves while staying odd here, so
+ * the reader can never succeed: only its patience is measured.) */
+static void
+test_moving_writer(void *base)
+{
+	struct jobtab_slot *s = jobtab_slot(base, 0);
+	struct job_meta m;
+	uint64_t t0, took;
+	pid_t pid;
+
+	T_CHECK((atomic_load(&s->gen) & 1) == 0);
+	jobtab_write_begin(&s->gen);
+	if ((pid = fork()) == 0)
+		for (;;) {
+			usleep(10000);
+			atomic_fetch_add(&s->gen, 2);
+		}
+	T_CHECK(pid > 0);
+	if (pid <= 0)
+		return;
+	t0 = jobtab_mono_ms();
+	T_CHECK(jobtab_peek(base, 0, id, &m) == JOBTAB_BUSY);
+	took = jobtab_mono_ms() - t0;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("test_jobtab: a reader of a moving counter gave up after "
+	    "%llu ms\n", (unsigned long long)took);
+	T_CHECK(took >= 400);	/* not at the stuck counter's 50 ms */
+	T_CHECK(took < 2000);
+	jobtab_write_end(&s->gen);
+	T_CHECK(jobtab_peek(base, 0, id, &m) == 0);
+}
+
 /* A slot that holds another job, or no slot at all, is not served. */
 static void
 test_other_job(void *base)
@@ -210,6 +245,7 @@ main(void)
 	((struct jobtab_hdr *)base)->nslots = 1;
 	test_torn_reads(base);
 	test_dead_writer(base);
+	test_moving_writer(base);
 	test_other_job(base);
 	munmap(base, size);
 	test_reuse_after_crash();
