@@ -137,7 +137,8 @@ act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	/* rule 6: the row is durable before the client hears 201. */
 	if (store_job_insert(&d->store, job_slot(j)) == -1) {
 		shm_slot_clear(&d->shm, j->slot);
-		act_answer(a, ERR_INTERNAL, "The job could not be saved.");
+		act_answer(a, ERR_UNAVAILABLE, "The job could not be saved: "
+		    STORE_UNWRITABLE);
 		goto out;
 	}
 	d->next_seq++;
@@ -216,7 +217,8 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		if (b.urls != NULL && act_may(b.status, ACT_CANCEL, a) == ERR_OK &&
 		    b.status == JOB_QUEUED &&
 		    store_cancel_queued(&d->store, a->id, line) == -1)
-			act_answer(a, ERR_INTERNAL, "The job could not be cancelled.");
+			act_answer(a, ERR_UNAVAILABLE, "The job could not be "
+			    "cancelled: " STORE_UNWRITABLE);
 		store_brief_release(&b);
 		return;
 	}
@@ -257,7 +259,8 @@ act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		return;
 	}
 	if (store_job_delete(&d->store, a->id) == -1) {
-		act_answer(a, ERR_INTERNAL, "The job could not be deleted.");
+		act_answer(a, ERR_UNAVAILABLE, "The job could not be deleted: "
+		    STORE_UNWRITABLE);
 		return;
 	}
 	if (j != NULL)

@@ -101,8 +101,9 @@ cmd_settings(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	if (settings_change(&next, o, a->msg, sizeof(a->msg)) == -1)
 		goto out;
 	if (store_settings_save(&d->store, &next) == -1) {
-		a->err = ERR_INTERNAL;
-		snprintf(a->msg, sizeof(a->msg), "The settings could not be saved.");
+		a->err = ERR_UNAVAILABLE;
+		snprintf(a->msg, sizeof(a->msg), "The settings could not be "
+		    "saved: %s", STORE_UNWRITABLE);
 		goto out;
 	}
 	d->settings = next;

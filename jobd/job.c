@@ -273,7 +273,7 @@ job_free_slot(struct jobd *d)
 		if (sl->m.status == JOB_NONE)
 			return &d->jobs[i];
 		if (job_is_finished((enum job_status)sl->m.status) &&
-		    d->jobs[i].pid == 0 &&
+		    d->jobs[i].pid == 0 && !d->jobs[i].row_unsaved &&
 		    (best == NULL || sl->m.finished_at < oldest)) {
 			best = &d->jobs[i];
 			oldest = sl->m.finished_at;
@@ -322,11 +322,28 @@ job_watch(struct job *j, struct loop_watch *w, int fd)
 		log_warn("%s: epoll_ctl: %s", __func__, strerror(errno));
 }
 
+/* How often rows that could not be written, and queued jobs that could
+ * not be recorded 'running', are tried again. */
+#define JOB_ROW_RETRY_S	2.0
+
+/* job_row_failed: the row of j was not written. */
+static void
+job_row_failed(struct job *j)
+{
+	if (!j->row_unsaved)
+		log_warn("job in slot %u: its row could not be written; tried "
+		    "again every %.0f s", j->slot, JOB_ROW_RETRY_S);
+	j->row_unsaved = true;
+	if (j->d->row_retry_at == 0)
+		j->d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+}
+
 /* job_set_status: change status (and times) in the slot and the row. */
-void
+int
 job_set_status(struct job *j, enum job_status st, const char *output_json)
 {
 	struct jobtab_slot *sl = job_slot(j);
+	int rc;
 
 	jobtab_write_begin(&sl->gen);
 	sl->m.status = st;
@@ -336,12 +353,45 @@ job_set_status(struct job *j, enum job_status st, const char *output_json)
 		sl->m.finished_at = db_now();
 	sl->m.changes++;
 	jobtab_write_end(&sl->gen);
-	if (store_job_update(&j->d->store, sl, output_json) == -1)
-		log_warn("job row not updated; it will be on the next change");
+	/* The row is written whole: one that succeeds saves any before. */
+	if ((rc = store_job_update(&j->d->store, sl, output_json)) == -1)
+		job_row_failed(j);
+	else if (j->row_unsaved) {
+		j->row_unsaved = false;
+		log_info("job in slot %u: its row is written again", j->slot);
+	}
 	job_publish_counts(j->d);
+	return rc;
 }
 
-/* job_launch: build everything, record 'running', then start it. */
+void
+job_save_rows(struct jobd *d)
+{
+	d->row_retry_at = 0;
+	for (uint32_t i = 0; i < d->cfg.slots; i++) {
+		struct job *j = &d->jobs[i];
+		struct jobtab_slot *sl = job_slot(j);
+		char *out = NULL;
+		int rc;
+
+		if (!j->row_unsaved)
+			continue;
+		/* A finished job's last write carried its output. */
+		if (job_is_finished((enum job_status)sl->m.status) && j->pid == 0)
+			out = job_output_json(&sl->out);
+		rc = store_job_update(&d->store, sl, out);
+		free(out);
+		if (rc == -1) {
+			d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+			return;
+		}
+		j->row_unsaved = false;
+		log_info("job in slot %u: its row is written again", j->slot);
+	}
+}
+
+/* job_launch: build everything, record 'running', then start it.
+ * Returns 0, -1 (why says why), or 1 when it could not be recorded. */
 static int
 job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 {
@@ -379,7 +429,24 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		goto out;
 	}
 	j->started_mono = jobd_mono();
-	job_set_status(j, JOB_RUNNING, NULL);
+	if (job_set_status(j, JOB_RUNNING, NULL) == -1) {
+		/* rule 6: a job runs only once its row says 'running' (else a
+		 * crash would run it twice).  Its row still says 'queued': it
+		 * waits, queued, until the database takes writes again. */
+		jobtab_write_begin(&sl->gen);
+		sl->m.status = JOB_QUEUED;
+		sl->m.started_at = 0;
+		sl->m.changes++;
+		jobtab_write_end(&sl->gen);
+		j->row_unsaved = false;
+		job_publish_counts(j->d);
+		log_warn("job in slot %u stays queued: it cannot be recorded "
+		    "as running; tried again in %.0f s", j->slot,
+		    JOB_ROW_RETRY_S);
+		j->d->start_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+		rc = 1;
+		goto out;
+	}
 	if (spawn_start(argv, envp, dir_fd, &sp) == -1) {
 		snprintf(why, whysz, "cannot start a process: %s",
 		    strerror(errno));
@@ -409,6 +476,7 @@ job_start(struct job *j)
 	struct jobtab_slot *sl = job_slot(j);
 	const struct runner *r = config_runner(&j->d->cfg, sl->m.runner);
 	char why[512];
+	int rc;
 
 	capture_init(&j->cap_out);
 	capture_init(&j->cap_err);
@@ -418,8 +486,12 @@ job_start(struct job *j)
 	if (r == NULL)
 		snprintf(why, sizeof(why), "runner '%s' is no longer configured",
 		    sl->m.runner);
-	else if (job_launch(j, r, why, sizeof(why)) == 0)
+	else if ((rc = job_launch(j, r, why, sizeof(why))) == 0)
 		return;
+	else if (rc == 1) {
+		job_rm_temp(j);
+		return;
+	}
 	job_say(j, "jobd: cannot start the job: %s", why);
 	j->exited = true;
 	j->wstatus = 127 << 8;
@@ -436,6 +508,10 @@ job_schedule(struct jobd *d)
 		act_load_backlog(d);
 	for (;;) {
 		struct job *next = NULL;
+		/* Waiting for the database (job_launch): job_deadlines calls
+		 * again when it is time. */
+		if (d->start_retry_at > 0)
+			return;
 		uint64_t best = UINT64_MAX;
 		int64_t running = 0;
 
@@ -705,6 +781,14 @@ job_deadlines(struct jobd *d)
 		next = job_min_deadline(next, j->t_kill);
 		next = job_min_deadline(next, j->t_drain);
 	}
+	if (d->row_retry_at > 0 && now >= d->row_retry_at)
+		job_save_rows(d);
+	if (d->start_retry_at > 0 && now >= d->start_retry_at) {
+		d->start_retry_at = 0;
+		job_schedule(d);
+	}
+	next = job_min_deadline(next, d->row_retry_at);
+	next = job_min_deadline(next, d->start_retry_at);
 	if (next <= 0)
 		return -1;
 	return next <= now ? 0 : (int)((next - now) * 1000) + 1;

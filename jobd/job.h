@@ -34,8 +34,12 @@ void job_say(struct job *j, const char *fmt, ...)
  * the write bracket. */
 void job_sync_counters(struct jobtab_slot *sl);
 /* job_set_status: change status (and times) in the slot and the row;
- * output_json (may be NULL) is written with the row. */
-void job_set_status(struct job *j, enum job_status st, const char *output_json);
+ * output_json (may be NULL) is written with the row.  Returns -1 when
+ * the row could not be written (it is retried: job_save_rows). */
+int job_set_status(struct job *j, enum job_status st, const char *output_json);
+/* job_save_rows: write the rows whose last write failed; stops at the
+ * first that fails again (the database still takes no writes). */
+void job_save_rows(struct jobd *d);
 /* job_output_json: the held lines of r as a JSON array text; caller
  * frees.  Safe on a ring a killed jobd left half-written. */
 char *job_output_json(const struct ring *r);

@@ -31,6 +31,9 @@ struct job {
 	double			 t_kill;	/* SIGKILL the group then */
 	double			 t_drain;	/* stop waiting for EOF then */
 	char			 temp_dir[PATH_MAX];
+	/* Its last row write failed (database locked or disk full): the
+	 * row is retried, and the slot is kept until it is saved. */
+	bool			 row_unsaved;
 };
 
 struct sweep {
@@ -72,6 +75,10 @@ struct jobd {
 	 * slots): loaded, oldest first, as slots free up. */
 	bool			 backlog;
 	uint64_t		 backlog_after;	/* seq of the last one loaded */
+	/* While the database takes no writes (monotonic; 0: it does):
+	 * unsaved rows are retried, and queued jobs start, only then. */
+	double			 row_retry_at;
+	double			 start_retry_at;
 	bool			 stopping;
 };
 

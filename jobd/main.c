@@ -190,6 +190,12 @@ static void
 teardown(struct jobd *d)
 {
 	job_kill_all(d);
+	job_save_rows(d);
+	for (uint32_t i = 0; i < d->cfg.slots; i++)
+		if (d->jobs[i].row_unsaved)
+			log_warn("job in slot %u: its last row could not be "
+			    "written; the next start reads it as interrupted",
+			    i);
 	for (int i = 0; i < MQ_REASM_MAX; i++)
 		free(d->reasm[i].buf);
 	shm_retire(&d->shm);

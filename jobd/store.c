@@ -91,6 +91,7 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	if ((st->path = strdup(path)) == NULL ||
 	    (st->db = db_open(path, true, err, errsz)) == NULL)
 		return -1;
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
 	    "user_id, runner, urls, options, command, status, created_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") == -1 ||
@@ -155,8 +156,9 @@ store_step(struct store *st, sqlite3_stmt *stmt)
 	if (took > st->write_longest)
 		st->write_longest = took;
 	if (took * 1000 > STORE_SLOW_MS)
-		log_warn("an SQLite write took %.0f ms: the disk is slow, and "
-		    "output capture waited for it", took * 1000);
+		log_warn("an SQLite write took %.0f ms (a slow disk, or a lock "
+		    "another program held): output capture waited for it",
+		    took * 1000);
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
 	if (rc != SQLITE_DONE) {

@@ -31,6 +31,16 @@ struct store {
 
 #define STORE_SLOW_MS	250
 
+/* How long a write waits for a lock another program holds on the
+ * database (jobctl, a sysadmin's sqlite3): well under the responders'
+ * 1 s, so a client told 503 never finds its job made after all, and the
+ * loop is never stalled long.  A write that fails is retried (job rows)
+ * or answered with STORE_UNWRITABLE (commands). */
+#define STORE_BUSY_MS	250
+#define STORE_UNWRITABLE "jobd cannot write its database (another " \
+	"program holds a lock on it, or its disk is full); try again in a " \
+	"moment."
+
 /* What jobd needs of a row it does not hold live. */
 struct store_brief {
 	char		 user_id[USER_MAX + 1];
