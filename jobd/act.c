@@ -263,8 +263,10 @@ act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		    STORE_UNWRITABLE);
 		return;
 	}
-	if (j != NULL)
+	if (j != NULL) {
 		shm_slot_clear(&d->shm, j->slot);
+		j->row_unsaved = false;	/* there is no row to write now */
+	}
 	a->slot = -1;
 	log_info("job %s deleted by '%s'", a->id, c->user);
 }

@@ -508,12 +508,13 @@ job_schedule(struct jobd *d)
 		act_load_backlog(d);
 	for (;;) {
 		struct job *next = NULL;
+		uint64_t best = UINT64_MAX;
+		int64_t running = 0;
+
 		/* Waiting for the database (job_launch): job_deadlines calls
 		 * again when it is time. */
 		if (d->start_retry_at > 0)
 			return;
-		uint64_t best = UINT64_MAX;
-		int64_t running = 0;
 
 		for (uint32_t i = 0; i < d->cfg.slots; i++) {
 			struct jobtab_slot *sl = shm_slot(&d->shm, i);
