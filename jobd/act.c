@@ -344,12 +344,22 @@ act_harvest_slot(void *arg, const struct jobtab_slot *sl)
 {
 	struct jobd *d = arg;
 	char id[JOB_ID_LEN + 1], *out;
+	/* A record left mid-write has no end to trust, only lines. */
+	bool ended = (atomic_load(&sl->gen) & 1) == 0 &&
+	    job_is_finished((enum job_status)sl->m.status) &&
+	    sl->m.has_return_code;
+	int rc = -1;
 
 	jobjson_uuid_str(sl->m.uuid, id);
-	if ((out = job_output_json(&sl->out)) == NULL ||
-	    store_save_output(&d->store, id, out, sl->out.next) == -1)
-		log_warn("job %s: the output it had before jobd restarted is "
-		    "lost", id);
+	if ((out = job_output_json(&sl->out)) != NULL)
+		rc = ended ? store_job_close_open(&d->store, sl, out) :
+		    store_save_output(&d->store, id, out, sl->out.next);
+	if (rc == -1)
+		log_warn("job %s: what it had before jobd restarted is lost",
+		    id);
+	else if (ended && rc == 1)
+		log_info("job %s: its end, which jobd had not written before "
+		    "it stopped, is written now", id);
 	free(out);
 }
 

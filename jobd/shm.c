@@ -102,7 +102,7 @@ shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
 	for (uint32_t i = 0; !h->retired && i < h->nslots; i++) {
 		const struct jobtab_slot *sl = jobtab_cslot(base, i);
 
-		if (sl->m.status == JOB_RUNNING || sl->m.status == JOB_CANCELLED)
+		if (sl->m.status != JOB_NONE && sl->m.status != JOB_QUEUED)
 			fn(arg, sl);
 	}
 	munmap(base, size);

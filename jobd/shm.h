@@ -20,8 +20,9 @@ struct shm {
 int shm_create(struct shm *s, const char *instance, uint32_t nslots);
 
 /* shm_harvest: before shm_create, call fn for every slot that a killed
- * jobd left holding a running or cancelled job (whose output would be
- * lost otherwise).  Nothing happens when there is no such table. */
+ * jobd left holding a job that had started (its output, and its end if
+ * it had one, would be lost otherwise).  Nothing happens when there is
+ * no such table. */
 typedef void (*shm_slot_fn)(void *arg, const struct jobtab_slot *sl);
 void shm_harvest(const char *instance, shm_slot_fn fn, void *arg);
 

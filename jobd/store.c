@@ -84,6 +84,11 @@ store_ckpt_stop(struct store *st)
 	st->ckpt_running = false;
 }
 
+/* A job row from its slot; the last parameter is the id. */
+#define STORE_UPDATE "UPDATE jobs SET status = ?, return_code = ?, " \
+	"errors = ?, progress = ?, output = coalesce(?, output), " \
+	"output_next = ?, started_at = ?, finished_at = ? WHERE id = ?"
+
 int
 store_open(struct store *st, const char *path, char *err, size_t errsz)
 {
@@ -95,10 +100,9 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
 	    "user_id, runner, urls, options, command, status, created_at) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)") == -1 ||
-	    store_prepare(st, &st->update, "UPDATE jobs SET status = ?, "
-	    "return_code = ?, errors = ?, progress = ?, "
-	    "output = coalesce(?, output), output_next = ?, started_at = ?, "
-	    "finished_at = ? WHERE id = ?") == -1 ||
+	    store_prepare(st, &st->update, STORE_UPDATE) == -1 ||
+	    store_prepare(st, &st->close_open, STORE_UPDATE
+	    " AND finished_at IS NULL") == -1 ||
 	    store_prepare(st, &st->delete, "DELETE FROM jobs WHERE id = ?") == -1 ||
 	    store_prepare(st, &st->brief, "SELECT user_id, runner, status, "
 	    "urls, options FROM jobs WHERE id = ?") == -1 ||
@@ -125,7 +129,8 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 void
 store_close(struct store *st)
 {
-	sqlite3_stmt *all[] = { st->insert, st->update, st->delete, st->brief,
+	sqlite3_stmt *all[] = { st->insert, st->update, st->close_open,
+	    st->delete, st->brief,
 	    st->setting_put, st->sweep, st->exists };
 
 	store_ckpt_stop(st);
@@ -200,13 +205,13 @@ store_job_insert(struct store *st, const struct jobtab_slot *s)
 	return store_step(st, q);
 }
 
-int
-store_job_update(struct store *st, const struct jobtab_slot *s,
+/* store_job_write: the row of the slot's job through q (STORE_UPDATE). */
+static int
+store_job_write(struct store *st, sqlite3_stmt *q, const struct jobtab_slot *s,
     const char *output_json)
 {
 	const struct job_meta *m = &s->m;
 	char id[JOB_ID_LEN + 1];
-	sqlite3_stmt *q = st->update;
 	json_object *prog = jobjson_progress(&m->progress);
 	int rc;
 
@@ -228,6 +233,22 @@ store_job_update(struct store *st, const struct jobtab_slot *s,
 	rc = store_step(st, q);
 	json_object_put(prog);
 	return rc;
+}
+
+int
+store_job_update(struct store *st, const struct jobtab_slot *s,
+    const char *output_json)
+{
+	return store_job_write(st, st->update, s, output_json);
+}
+
+int
+store_job_close_open(struct store *st, const struct jobtab_slot *s,
+    const char *output_json)
+{
+	if (store_job_write(st, st->close_open, s, output_json) == -1)
+		return -1;
+	return sqlite3_changes(st->db);
 }
 
 int

@@ -13,7 +13,8 @@
 
 struct store {
 	sqlite3		*db;
-	sqlite3_stmt	*insert, *update, *delete, *brief, *setting_put;
+	sqlite3_stmt	*insert, *update, *close_open, *delete, *brief;
+	sqlite3_stmt	*setting_put;
 	sqlite3_stmt	*sweep, *exists;
 	/* WAL checkpoints run on a thread of their own, so copying pages
 	 * back into the database never stalls the loop (rule 3). */
@@ -58,6 +59,11 @@ int store_job_insert(struct store *st, const struct jobtab_slot *s);
 /* store_job_update: status, times, outcome, progress and output of the
  * slot's job.  output_json is the held lines as a JSON array text. */
 int store_job_update(struct store *st, const struct jobtab_slot *s,
+    const char *output_json);
+/* store_job_close_open: the same, only if the row has no end yet: the
+ * final state a killed jobd held in its table but never wrote.  Returns
+ * 1 when it wrote the row, 0 when the row had its end, -1 on error. */
+int store_job_close_open(struct store *st, const struct jobtab_slot *s,
     const char *output_json);
 /* store_job_delete: remove the row of id (text form).  Returns the number
  * of rows removed, or -1. */

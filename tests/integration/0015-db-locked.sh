@@ -69,3 +69,27 @@ check "creates work again" is "$ST" 201
 api DELETE "/api/jobs/$done_id"
 check "deletes too" is "$ST" 204
 check "jobd said the rows were written again" grep -q "its row is written again" "$T_DIR/log/jobd.log"
+
+# A job ends while the lock is held, and jobd is killed before it could
+# write the row: the next jobd writes the end its table still held.
+create "sleep=2&lines=3"; last=$JOB
+check "a last job runs" wait_for 10 status_is "$last" running
+mkfifo "$T_DIR/lock2.fifo"
+sqlite3 "$T_DB" < "$T_DIR/lock2.fifo" > /dev/null 2>&1 &
+holder=$!
+exec 7> "$T_DIR/lock2.fifo"
+echo "BEGIN IMMEDIATE;" >&7
+check "the lock is held again" wait_for 5 locked
+check "the job ends, live" wait_for 10 status_is "$last" completed
+check "its row is not written" is "$(row_of "$last")" running
+"$T_TOP/scripts/stack" jobd-kill --dir "$T_DIR"
+echo "ROLLBACK;" >&7
+exec 7>&-
+wait "$holder"
+"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+api GET "/api/jobs/$last"
+check "after the restart it is completed, not interrupted" is \
+    "$(jb '[.status, .return_code, .errors] | map(tostring) | join(" ")')" "completed 0 0"
+check "with its output" is "$(jb '.output | map(select(test("line [0-9]"))) | length')" 3
+check "and no restart line" is "$(jb '[.output[] | select(test("restarted"))] | length')" 0
+check "its row says so" is "$(row_of "$last")" completed
