@@ -189,16 +189,23 @@ setup(struct jobd *d, const char *path)
 static void
 teardown(struct jobd *d)
 {
+	bool unsaved = false;
+
 	job_kill_all(d);
 	job_save_rows(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
-		if (d->jobs[i].row_unsaved)
+		if (d->jobs[i].row_unsaved) {
 			log_warn("job in slot %u: its last row could not be "
-			    "written; the next start reads it as interrupted",
-			    i);
+			    "written; the next start writes it from the live "
+			    "table, which stays", i);
+			unsaved = true;
+		}
 	for (int i = 0; i < MQ_REASM_MAX; i++)
 		free(d->reasm[i].buf);
-	shm_retire(&d->shm);
+	if (unsaved)
+		shm_leave(&d->shm);
+	else
+		shm_retire(&d->shm);
 	cmd_close(d);
 	close(d->w_sig.fd);
 	close(d->w_timer.fd);

@@ -121,6 +121,15 @@ shm_retire(struct shm *s)
 	s->base = NULL;
 }
 
+void
+shm_leave(struct shm *s)
+{
+	if (s->base == NULL)
+		return;
+	munmap(s->base, s->size);
+	s->base = NULL;
+}
+
 struct jobtab_slot *
 shm_slot(struct shm *s, uint32_t i)
 {

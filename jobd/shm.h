@@ -28,6 +28,9 @@ void shm_harvest(const char *instance, shm_slot_fn fn, void *arg);
 
 /* shm_retire: tell readers the table is gone, then unlink it. */
 void shm_retire(struct shm *s);
+/* shm_leave: unmap the table but keep it, as a killed jobd would, for
+ * the next jobd to harvest (shm_harvest). */
+void shm_leave(struct shm *s);
 
 struct jobtab_slot *shm_slot(struct shm *s, uint32_t i);
 

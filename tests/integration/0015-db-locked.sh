@@ -13,14 +13,20 @@ check "a job runs" wait_for 10 status_is "$hung" running
 create "lines=2&q=1"; queued=$JOB
 check "one waits behind it" status_is "$queued" queued
 
-# Take the write lock and hold it.
-mkfifo "$T_DIR/lock.fifo"
-sqlite3 "$T_DB" < "$T_DIR/lock.fifo" > /dev/null 2>&1 &
-holder=$!
-exec 7> "$T_DIR/lock.fifo"
-echo "BEGIN IMMEDIATE;" >&7
+# hold_lock: a sqlite3 that holds the write lock until release_lock.
 locked() { ! sqlite3 "$T_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1; }
-check "sqlite3 holds the write lock" wait_for 5 locked
+hold_lock() {
+	rm -f "$T_DIR/lock.fifo"
+	mkfifo "$T_DIR/lock.fifo"
+	sqlite3 "$T_DB" < "$T_DIR/lock.fifo" > /dev/null 2>&1 &
+	holder=$!
+	exec 7> "$T_DIR/lock.fifo"
+	echo "BEGIN IMMEDIATE;" >&7
+	check "sqlite3 holds the write lock" wait_for 5 locked
+}
+release_lock() { echo "ROLLBACK;" >&7; exec 7>&-; wait "$holder"; }
+
+hold_lock
 
 t0=$(date +%s%N)
 create "lines=1"
@@ -54,9 +60,7 @@ check "and in its row" is "$(row_of "$queued")" queued
 check "and has no process" bash -c "! pgrep -f 'q[=]1' > /dev/null"
 
 # Let go of the lock: everything catches up within the retry time.
-echo "ROLLBACK;" >&7
-exec 7>&-
-wait "$holder"
+release_lock
 row_is() { [ "$(row_of "$1")" = "$2" ]; }
 check "the cancelled job's row is written" wait_for 10 row_is "$hung" cancelled
 check "with its return code" is "$(sql "SELECT return_code FROM jobs WHERE id='$hung'")" -15
@@ -70,26 +74,22 @@ api DELETE "/api/jobs/$done_id"
 check "deletes too" is "$ST" 204
 check "jobd said the rows were written again" grep -q "its row is written again" "$T_DIR/log/jobd.log"
 
-# A job ends while the lock is held, and jobd is killed before it could
-# write the row: the next jobd writes the end its table still held.
-create "sleep=2&lines=3"; last=$JOB
-check "a last job runs" wait_for 10 status_is "$last" running
-mkfifo "$T_DIR/lock2.fifo"
-sqlite3 "$T_DB" < "$T_DIR/lock2.fifo" > /dev/null 2>&1 &
-holder=$!
-exec 7> "$T_DIR/lock2.fifo"
-echo "BEGIN IMMEDIATE;" >&7
-check "the lock is held again" wait_for 5 locked
-check "the job ends, live" wait_for 10 status_is "$last" completed
-check "its row is not written" is "$(row_of "$last")" running
-"$T_TOP/scripts/stack" jobd-kill --dir "$T_DIR"
-echo "ROLLBACK;" >&7
-exec 7>&-
-wait "$holder"
-"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
-api GET "/api/jobs/$last"
-check "after the restart it is completed, not interrupted" is \
-    "$(jb '[.status, .return_code, .errors] | map(tostring) | join(" ")')" "completed 0 0"
-check "with its output" is "$(jb '.output | map(select(test("line [0-9]"))) | length')" 3
-check "and no restart line" is "$(jb '[.output[] | select(test("restarted"))] | length')" 0
-check "its row says so" is "$(row_of "$last")" completed
+# A job ends while the lock is held, and jobd is killed (then stopped)
+# before it could write the row: the next jobd writes the end its table
+# still held, instead of calling the job interrupted.
+for how in jobd-kill jobd-stop; do
+	create "sleep=2&lines=3"; last=$JOB
+	check "$how: a job runs" wait_for 10 status_is "$last" running
+	hold_lock
+	check "$how: the job ends, live" wait_for 10 status_is "$last" completed
+	check "$how: its row is not written" is "$(row_of "$last")" running
+	"$T_TOP/scripts/stack" "$how" --dir "$T_DIR"
+	release_lock
+	"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+	api GET "/api/jobs/$last"
+	check "$how: after the restart it is completed, not interrupted" is \
+	    "$(jb '[.status, .return_code, .errors] | map(tostring) | join(" ")')" "completed 0 0"
+	check "$how: with its output" is "$(jb '.output | map(select(test("line [0-9]"))) | length')" 3
+	check "$how: and no restart line" is "$(jb '[.output[] | select(test("restarted"))] | length')" 0
+	check "$how: its row says so" is "$(row_of "$last")" completed
+done
