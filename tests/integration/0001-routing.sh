@@ -19,6 +19,18 @@ for p in /api /api/ /api/jobs/ /index.html; do
 	check "$p: 404 in JSON" is "$ST $(jb 'has("error")') $(hdr Content-Type)" "404 true application/json; charset=utf-8"
 done
 
+# A second stack on the same port does not come up half: it says why and
+# stops what it started (the first one's nginx would answer its health).
+inst2="t$$y$RANDOM"
+"$T_TOP/scripts/stack" up --dir "$T_DIR/second" --port "$T_PORT" \
+    --instance "$inst2" > /dev/null 2> "$T_DIR/second.err"
+check "second stack on the port: fails" test $? -ne 0
+check "second stack: says the port is in use" grep -q "port $T_PORT is in use" "$T_DIR/second.err"
+check "second stack: nothing left running" bash -c "! pgrep -f '$T_DIR/secon[d]/' > /dev/null"
+check "second stack: no table or queue left" bash -c "! ls /dev/shm /dev/mqueue | grep -q '$inst2'"
+api GET /api/health "" -
+check "the first stack still answers" is "$ST" 200
+
 api PATCH /api/jobs "" -
 check "405 before identity" is "$ST" 405
 check "405 Allow" is "$(hdr Allow)" "GET, POST"
