@@ -326,16 +326,27 @@ job_watch(struct job *j, struct loop_watch *w, int fd)
  * not be recorded 'running', are tried again. */
 #define JOB_ROW_RETRY_S	2.0
 
-/* job_row_failed: the row of j was not written. */
-static void
-job_row_failed(struct job *j)
+/* job_write_row: the row of j from its slot.  A failed write marks the
+ * row for job_save_rows; the row is written whole, so one that succeeds
+ * saves whatever failed before.  Returns 0 or -1. */
+static int
+job_write_row(struct job *j, const char *output_json)
 {
-	if (!j->row_unsaved)
-		log_warn("job in slot %u: its row could not be written; tried "
-		    "again every %.0f s", j->slot, JOB_ROW_RETRY_S);
-	j->row_unsaved = true;
-	if (j->d->row_retry_at == 0)
-		j->d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+	if (store_job_update(&j->d->store, job_slot(j), output_json) == -1) {
+		if (!j->row_unsaved)
+			log_warn("job in slot %u: its row could not be written; "
+			    "tried again every %.0f s", j->slot,
+			    JOB_ROW_RETRY_S);
+		j->row_unsaved = true;
+		if (j->d->row_retry_at == 0)
+			j->d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+		return -1;
+	}
+	if (j->row_unsaved) {
+		j->row_unsaved = false;
+		log_info("job in slot %u: its row is written again", j->slot);
+	}
+	return 0;
 }
 
 /* job_set_status: change status (and times) in the slot and the row. */
@@ -353,13 +364,7 @@ job_set_status(struct job *j, enum job_status st, const char *output_json)
 		sl->m.finished_at = db_now();
 	sl->m.changes++;
 	jobtab_write_end(&sl->gen);
-	/* The row is written whole: one that succeeds saves any before. */
-	if ((rc = store_job_update(&j->d->store, sl, output_json)) == -1)
-		job_row_failed(j);
-	else if (j->row_unsaved) {
-		j->row_unsaved = false;
-		log_info("job in slot %u: its row is written again", j->slot);
-	}
+	rc = job_write_row(j, output_json);
 	job_publish_counts(j->d);
 	return rc;
 }
@@ -379,14 +384,10 @@ job_save_rows(struct jobd *d)
 		/* A finished job's last write carried its output. */
 		if (job_is_finished((enum job_status)sl->m.status) && j->pid == 0)
 			out = job_output_json(&sl->out);
-		rc = store_job_update(&d->store, sl, out);
+		rc = job_write_row(j, out);
 		free(out);
-		if (rc == -1) {
-			d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
-			return;
-		}
-		j->row_unsaved = false;
-		log_info("job in slot %u: its row is written again", j->slot);
+		if (rc == -1)
+			return;		/* still unwritable; row_retry_at is set */
 	}
 }
 

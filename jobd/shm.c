@@ -99,7 +99,9 @@ shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
 
 	if (base == NULL)
 		return;
-	for (uint32_t i = 0; !h->retired && i < h->nslots; i++) {
+	/* A retired table was left by a jobd that stopped with every row
+	 * written: nothing to take. */
+	for (uint32_t i = 0; i < (h->retired ? 0 : h->nslots); i++) {
 		const struct jobtab_slot *sl = jobtab_cslot(base, i);
 
 		if (sl->m.status != JOB_NONE && sl->m.status != JOB_QUEUED)

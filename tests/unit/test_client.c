@@ -11,17 +11,25 @@
 #include "shared/client.h"
 #include "test.h"
 
+/* qname: the reply queue name of instance for pid ("" if invalid). */
+static const char *
+qname(const char *instance, int pid)
+{
+	static char name[MQ_NAME_MAX];
+
+	if (jobtab_reply_name(name, sizeof(name), instance, pid) == -1)
+		name[0] = '\0';
+	return name;
+}
+
 /* make_queue: an empty reply queue of instance for pid. */
 static bool
 make_queue(const char *instance, int pid)
 {
 	struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 8 };
-	char name[MQ_NAME_MAX];
-	mqd_t q;
+	mqd_t q = mq_open(qname(instance, pid), O_RDONLY | O_CREAT, 0600,
+	    &attr);
 
-	if (jobtab_reply_name(name, sizeof(name), instance, pid) == -1)
-		return false;
-	q = mq_open(name, O_RDONLY | O_CREAT, 0600, &attr);
 	if (q == (mqd_t)-1)
 		return false;
 	mq_close(q);
@@ -31,24 +39,12 @@ make_queue(const char *instance, int pid)
 static bool
 queue_exists(const char *instance, int pid)
 {
-	char name[MQ_NAME_MAX];
-	mqd_t q;
+	mqd_t q = mq_open(qname(instance, pid), O_RDONLY);
 
-	if (jobtab_reply_name(name, sizeof(name), instance, pid) == -1)
-		return false;
-	if ((q = mq_open(name, O_RDONLY)) == (mqd_t)-1)
+	if (q == (mqd_t)-1)
 		return false;
 	mq_close(q);
 	return true;
-}
-
-static void
-drop_queue(const char *instance, int pid)
-{
-	char name[MQ_NAME_MAX];
-
-	if (jobtab_reply_name(name, sizeof(name), instance, pid) == 0)
-		mq_unlink(name);
 }
 
 /* dead_pid: the pid of a child that has exited and been reaped. */
@@ -91,7 +87,7 @@ main(void)
 	T_CHECK(client_sweep_replies(inst) == 0);
 	/* An instance name that is not valid lists nothing. */
 	T_CHECK(client_sweep_replies("../x") == 0);
-	drop_queue(inst, me);
-	drop_queue(other, dead);
+	mq_unlink(qname(inst, me));
+	mq_unlink(qname(other, dead));
 	return t_done("test_client");
 }
