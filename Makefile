@@ -25,6 +25,7 @@ JOBD_SRC   := $(filter-out jobd/jobctl.c,$(wildcard jobd/*.c))
 FCGI_SRC   := $(wildcard fcgi/*.c)
 CTL_SRC    := jobd/jobctl.c
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SHARED_OBJ := $(call obj,$(SHARED_SRC))
@@ -33,12 +34,14 @@ FCGI_OBJ   := $(call obj,$(FCGI_SRC))
 # Unit tests link the pure modules of jobd too (capture), not its main.
 JOBD_LIB   := $(filter-out $(BUILD)/obj/jobd/main.o,$(JOBD_OBJ))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+# Helpers the integration tests run (hostile senders, probes).
+TOOL_BIN   := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
 BINS := $(BUILD)/jobd $(BUILD)/jobs-fcgi $(BUILD)/jobctl $(BUILD)/bench-ceiling
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench
-all: $(BINS) $(UNIT_BIN)
+all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -56,13 +59,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(SHARED_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 deps:
 	@scripts/deps
 
 unit: $(UNIT_BIN)
 	@tests/run-unit $(BUILD)
 
-integration: $(BINS)
+integration: $(BINS) $(TOOL_BIN)
 	@BUILD=$(BUILD) tests/run-integration
 
 # The whole suite; the last line is "N passed, N failed".

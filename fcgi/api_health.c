@@ -2,20 +2,18 @@
 #include "api.h"
 #include "resp.h"
 
-/* jobd is live when it answers a ping: a running but hung jobd is as
- * down as a dead one (API.md: "while jobd is not answering").  A dead one
- * is known at once from its lock, without waiting. */
+/* jobd is live when it holds its lock (a dead one is known at once) and
+ * its loop turns (its heartbeat in the table is under a second old: a
+ * hung jobd is as down as a dead one).  No round trip on the queue, so
+ * health answers even where no reply queue can be had. */
 void
 api_health(struct app *a, struct req *r)
 {
-	struct mq_cmd ping = { .type = MQ_CMD_PING, .user = "health" };
 	json_object *o = json_object_new_object();
 	const void *tab = NULL;
-	struct mq_reply rep;
 	struct jobtab_hdr h;
 
-	if (client_call(&a->jobd, &ping, &rep, MQ_WAIT_MS) == ERR_OK &&
-	    rep.err == ERR_OK)
+	if (client_alive(&a->jobd))
 		tab = client_table(&a->jobd);
 	if (tab == NULL || jobtab_read_hdr(tab, &h) != 0) {
 		json_object_object_add(o, "status", json_object_new_string("down"));

@@ -20,9 +20,8 @@
 #include "route.h"
 #include "shared/db.h"
 #include "shared/log.h"
+#include "shared/replyq.h"
 #include "shared/valid.h"
-
-#define WORKERS_MAX	256
 
 static volatile sig_atomic_t stop_requested;
 
@@ -78,8 +77,7 @@ worker(struct app *a, int sock)
 	    NULL) != SQLITE_OK)
 		log_fatal("cannot prepare: %s (has jobd created the database?)",
 		    sqlite3_errmsg(a->db));
-	if (client_init(&a->jobd, &a->cfg) == -1)
-		log_fatal("cannot set up the link to jobd");
+	client_init(&a->jobd, &a->cfg);
 	serve(a, sock);
 	client_release(&a->jobd);
 	sqlite3_finalize(a->auth_stmt);
@@ -100,20 +98,10 @@ spawn_worker(struct app *a, int sock)
 	return pid;
 }
 
-/* unlink_reply_queue: a worker that died leaves its queue behind. */
-static void
-unlink_reply_queue(const struct config *c, pid_t pid)
-{
-	char name[MQ_NAME_MAX];
-
-	if (jobtab_reply_name(name, sizeof(name), c->instance, (int)pid) == 0)
-		mq_unlink(name);
-}
-
 static void
 supervise(struct app *a, int sock, unsigned n)
 {
-	pid_t pids[WORKERS_MAX] = { 0 };
+	pid_t pids[FCGI_WORKERS_MAX] = { 0 };
 	time_t window = 0;
 	unsigned deaths = 0;
 
@@ -128,7 +116,6 @@ supervise(struct app *a, int sock, unsigned n)
 				sleep(1);
 			continue;
 		}
-		unlink_reply_queue(&a->cfg, pid);
 		if (stop_requested)
 			break;
 		/* Back off when workers die in a loop (bad config, no db). */
@@ -146,8 +133,10 @@ supervise(struct app *a, int sock, unsigned n)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
 	for (unsigned i = 0; i < n; i++)
-		if (pids[i] > 0 && waitpid(pids[i], NULL, 0) > 0)
-			unlink_reply_queue(&a->cfg, pids[i]);
+		if (pids[i] > 0)
+			waitpid(pids[i], NULL, 0);
+	/* Workers killed with SIGKILL could not remove their queues. */
+	replyq_sweep_path(&a->cfg);
 }
 
 int
@@ -169,7 +158,7 @@ main(int argc, char *argv[])
 		else if (ch == 'n') {
 			uint64_t n;
 
-			if (valid_u64(optarg, strlen(optarg), WORKERS_MAX, &n) == -1)
+			if (valid_u64(optarg, strlen(optarg), FCGI_WORKERS_MAX, &n) == -1)
 				usage();
 			workers = (unsigned)n;
 		}
@@ -178,7 +167,7 @@ main(int argc, char *argv[])
 		else
 			usage();
 	}
-	if (config == NULL || optind != argc || workers > WORKERS_MAX)
+	if (config == NULL || optind != argc || workers > FCGI_WORKERS_MAX)
 		usage();
 	log_init("jobs-fcgi", verbose);
 	if (config_load(&a.cfg, config, err, sizeof(err)) == -1)
@@ -200,8 +189,8 @@ main(int argc, char *argv[])
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
-	if ((swept = client_sweep_replies(a.cfg.instance)) > 0)
-		log_info("removed %d reply queue(s) of workers that are gone",
+	if ((swept = replyq_sweep_path(&a.cfg)) > 0)
+		log_info("removed %d reply queue(s) of processes that are gone",
 		    swept);
 	log_info("ready: %u workers on %s", workers, sockpath ? sockpath :
 	    "fd 0");

@@ -2,6 +2,7 @@
  * is checked (size, version, fields) before any field is read, handled,
  * and answered on the sender's own reply queue. */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,21 +10,107 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "act.h"
 #include "job.h"
 #include "shared/log.h"
+#include "shared/replyq.h"
+#include "shared/valid.h"
 #include "sweep.h"
+
+/* cmd_warn_bounded: log a warning about a bad message, at most
+ * CMD_WARN_BURST a minute, so a flood of bad messages cannot fill the
+ * log; how many were not logged is said once the minute is over. */
+#define CMD_WARN_BURST	20
+static void __attribute__((format(printf, 2, 3)))
+cmd_warn_bounded(struct jobd *d, const char *fmt, ...)
+{
+	double now = jobd_mono();
+	char msg[512];
+	va_list ap;
+
+	if (now - d->warn_window >= 60) {
+		if (d->warn_dropped > 0)
+			log_warn("%lu more bad messages were not logged",
+			    d->warn_dropped);
+		d->warn_window = now;
+		d->warn_count = 0;
+		d->warn_dropped = 0;
+	}
+	if (d->warn_count++ >= CMD_WARN_BURST) {
+		d->warn_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_warn("%s", msg);
+}
+
+/* cmd_queue_ours: whether the open queue q is jobd's: made by its uid,
+ * nothing for others, and of the shape jobd makes. */
+static bool
+cmd_queue_ours(mqd_t q)
+{
+	struct mq_attr attr;
+	struct stat st;
+
+	return fstat((int)q, &st) == 0 && st.st_uid == geteuid() &&
+	    (st.st_mode & 0007) == 0 && mq_getattr(q, &attr) == 0 &&
+	    attr.mq_msgsize == MQ_MSG_MAX;
+}
+
+/* cmd_queue_open: reuse the instance's queue when it is ours (responders
+ * of a jobd killed with kill -9 keep sending to it), else replace it. */
+static mqd_t
+cmd_queue_open(const char *name, long depth)
+{
+	struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = MQ_MSG_MAX };
+	mode_t old = umask(0);
+	mqd_t q = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660, &attr);
+
+	if (q != (mqd_t)-1 && !cmd_queue_ours(q)) {
+		/* Another user's (a squatter's) or an old shape: only a queue
+		 * made here, exclusively, is trusted. */
+		mq_close(q);
+		mq_unlink(name);
+		q = mq_open(name, O_RDONLY | O_CREAT | O_EXCL | O_NONBLOCK, 0660,
+		    &attr);
+	}
+	umask(old);
+	return q;
+}
+
+/* cmd_replies_open: the file whose locks say which reply queues are
+ * live (replyq.h); made here, so a client finds it only while jobd has
+ * run. */
+static int
+cmd_replies_open(struct jobd *d, char *err, size_t errsz)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (replyq_lock_path(&d->cfg, path, sizeof(path)) == -1 ||
+	    (d->replyfd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0660)) == -1 || fstat(d->replyfd, &st) == -1 ||
+	    st.st_uid != geteuid()) {
+		snprintf(err, errsz, "cannot open '%s' as jobd's own: %s", path,
+		    errno ? strerror(errno) : "owned by another user");
+		return -1;
+	}
+	if ((st.st_mode & 0007) != 0)
+		fchmod(d->replyfd, 0660);
+	replyq_sweep(d->replyfd, d->cfg.instance);
+	return 0;
+}
 
 int
 cmd_open(struct jobd *d, char *err, size_t errsz)
 {
-	struct mq_attr attr = { .mq_maxmsg = d->cfg.queue_depth,
-	    .mq_msgsize = MQ_MSG_MAX };
 	struct rlimit rl;
 	char name[MQ_NAME_MAX];
-	mode_t old;
 
 	/* Queue memory counts against RLIMIT_MSGQUEUE: take what we may. */
 	if (getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -34,31 +121,19 @@ cmd_open(struct jobd *d, char *err, size_t errsz)
 		snprintf(err, errsz, "bad instance name");
 		return -1;
 	}
-	old = umask(0);
-	d->mq = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660, &attr);
-	umask(old);
-	if (d->mq != (mqd_t)-1 && (mq_getattr(d->mq, &attr) == -1 ||
-	    attr.mq_msgsize != MQ_MSG_MAX)) {
-		/* An old queue of another shape: replace it. */
-		mq_close(d->mq);
-		mq_unlink(name);
-		old = umask(0);
-		d->mq = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660,
-		    &(struct mq_attr){ .mq_maxmsg = d->cfg.queue_depth,
-		    .mq_msgsize = MQ_MSG_MAX });
-		umask(old);
-	}
-	if (d->mq == (mqd_t)-1) {
+	if ((d->mq = cmd_queue_open(name, d->cfg.queue_depth)) == (mqd_t)-1) {
 		snprintf(err, errsz, "cannot create message queue '%s': %s%s",
 		    name, strerror(errno), errno == EINVAL ? " (queue_depth is "
-		    "above fs.mqueue.msg_max?)" : "");
+		    "above fs.mqueue.msg_max?)" : errno == EEXIST ? " (another "
+		    "user owns a queue of that name; remove it as root)" : "");
 		return -1;
 	}
 	if ((d->mqbuf = malloc(MQ_MSG_MAX)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
-	return 0;
+	errno = 0;
+	return cmd_replies_open(d, err, errsz);
 }
 
 void
@@ -72,20 +147,37 @@ cmd_close(struct jobd *d)
 		mq_unlink(name);
 	free(d->mqbuf);
 	d->mqbuf = NULL;
+	if (d->replyfd != -1) {
+		replyq_sweep(d->replyfd, d->cfg.instance);
+		close(d->replyfd);
+		d->replyfd = -1;
+	}
 }
 
 void
-cmd_reply_to(const char *queue, const struct mq_reply *r)
+cmd_reply_to(struct jobd *d, const char *queue, const struct mq_reply *r)
 {
+	int i = replyq_index(d->cfg.instance, queue);
+	struct stat st;
 	mqd_t q;
 
-	if (queue[0] != '/')
+	/* Only to a live client's queue of this instance (replyq.h): a
+	 * command cannot make jobd write into any other queue. */
+	if (i == -1 || !replyq_held(d->replyfd, i)) {
+		if (queue[0] != '\0')
+			log_debug("reply to '%s' dropped: not a live client's "
+			    "queue", queue);
 		return;
-	/* A responder that died has no queue, or a full one: drop it. */
+	}
+	/* A client that died has no queue, or a full one: drop it. */
 	q = mq_open(queue, O_WRONLY | O_NONBLOCK);
 	if (q == (mqd_t)-1)
 		return;
-	if (mq_send(q, (const char *)r, sizeof(*r), 0) == -1)
+	if (fstat((int)q, &st) == -1 ||
+	    (st.st_uid != geteuid() && st.st_gid != getegid()))
+		log_warn("reply to '%s' dropped: the queue is not the service's",
+		    queue);
+	else if (mq_send(q, (const char *)r, sizeof(*r), 0) == -1)
 		log_debug("reply to '%s' dropped: %s", queue, strerror(errno));
 	mq_close(q);
 }
@@ -116,9 +208,48 @@ out:
 	json_object_put(o);
 }
 
+/* cmd_authorize: anything in the service's group can write the queue,
+ * so a command's user and admin flag are believed only as far as the
+ * users table confirms them: the user exists and is enabled (remote_user
+ * mode: is not disabled; the web server vouches for unknown names), and
+ * settings or the admin flag need an admin.  Returns 0, or -1 with the
+ * answer set. */
+static int
+cmd_authorize(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+{
+	bool admin_needed = (c->flags & MQ_F_ADMIN) ||
+	    c->type == MQ_CMD_SETTINGS;
+	struct store_user u;
+
+	if (c->type == MQ_CMD_PING || c->type == MQ_CMD_SWEEP)
+		return 0;
+	if (c->user == NULL || !valid_user(c->user)) {
+		a->err = ERR_INVALID;
+		snprintf(a->msg, sizeof(a->msg), "The request is incomplete.");
+		return -1;
+	}
+	if (store_user_get(&d->store, c->user, &u) == -1) {
+		a->err = ERR_UNAVAILABLE;
+		snprintf(a->msg, sizeof(a->msg), "%s", STORE_UNWRITABLE);
+		return -1;
+	}
+	if (u.disabled || (!u.exists && d->cfg.auth == AUTH_TOKEN) ||
+	    (admin_needed && !u.admin)) {
+		cmd_warn_bounded(d, "command %u refused: user '%s' is %s",
+		    c->type, c->user, u.disabled ? "disabled" : !u.exists ?
+		    "unknown" : "no admin");
+		a->err = ERR_FORBIDDEN;
+		snprintf(a->msg, sizeof(a->msg), "The user may not do that.");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
+	if (cmd_authorize(d, c, a) == -1)
+		return;
 	switch (c->type) {
 	case MQ_CMD_PING:
 		a->err = ERR_OK;
@@ -156,41 +287,35 @@ reasm_free(struct reasm *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* reasm_slot: the entry for f's sender, starting it on a first fragment.
- * A sender sends one command at a time, so its older entry is dropped. */
+/* reasm_slot: the entry of f's sender, one per reply queue index, so
+ * no sender's half-sent command can push out another's.  A sender sends
+ * one command at a time: a new first fragment replaces its older one.
+ * Fragments of a name that is no live client's are dropped. */
 static struct reasm *
 reasm_slot(struct jobd *d, const struct mq_frag *f)
 {
-	struct reasm *r, *pick = NULL;
+	int i = replyq_index(d->cfg.instance, f->sender);
+	struct reasm *r;
 
-	for (int i = 0; i < MQ_REASM_MAX; i++) {
-		r = &d->reasm[i];
-		if (r->sender[0] != '\0' && strcmp(r->sender, f->sender) == 0) {
-			if (r->req_id == f->req_id && f->index > 0)
-				return r;
-			reasm_free(r);
-		}
-		if (r->sender[0] == '\0' ? pick == NULL || pick->sender[0] != '\0' :
-		    pick == NULL || (pick->sender[0] != '\0' &&
-		    r->started < pick->started))
-			pick = r;
+	if (i == -1 || !replyq_held(d->replyfd, i)) {
+		cmd_warn_bounded(d, "%s: fragment from '%.*s', no live client's "
+		    "queue; dropped", __func__, (int)sizeof(f->sender) - 1,
+		    f->sender);
+		return NULL;
 	}
+	r = &d->reasm[i];
+	if (r->buf != NULL && r->req_id == f->req_id && f->index > 0)
+		return r;
+	reasm_free(r);
 	if (f->index != 0)
 		return NULL;
-	if (pick->sender[0] != '\0') {
-		log_warn("%s: dropping a half-sent command from '%s'", __func__,
-		    pick->sender);
-		reasm_free(pick);
-	}
 	/* The total was checked against MQ_CMD_MAX before this allocation. */
-	if ((pick->buf = malloc(f->total)) == NULL)
+	if ((r->buf = malloc(f->total)) == NULL)
 		return NULL;
-	memcpy(pick->sender, f->sender, sizeof(pick->sender));
-	pick->req_id = f->req_id;
-	pick->total = f->total;
-	pick->count = f->count;
-	pick->started = jobd_mono();
-	return pick;
+	r->req_id = f->req_id;
+	r->total = f->total;
+	r->count = f->count;
+	return r;
 }
 
 /* reasm_feed: add one fragment; the entry once it is complete. */
@@ -227,13 +352,13 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	struct mq_cmd c;
 
 	if (mq_cmd_unpack(&c, buf, len) == -1) {
-		log_warn("%s: malformed command of %zu bytes dropped", __func__,
-		    len);
+		cmd_warn_bounded(d, "%s: malformed command of %zu bytes "
+		    "dropped", __func__, len);
 		return;
 	}
 	if (c.deadline_ms != 0 && cmd_now_ms() > c.deadline_ms) {
-		log_warn("%s: command %u from '%s' read after its sender gave "
-		    "up; dropped", __func__, c.type, c.reply_to);
+		cmd_warn_bounded(d, "%s: command %u from '%s' read after its "
+		    "sender gave up; dropped", __func__, c.type, c.reply_to);
 		return;
 	}
 	cmd_dispatch(d, &c, &a);
@@ -244,7 +369,7 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	r.slot = a.slot;
 	memcpy(r.id, a.id, sizeof(r.id));
 	snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
-	cmd_reply_to(c.reply_to, &r);
+	cmd_reply_to(d, c.reply_to, &r);
 	/* Only now start what the command made startable (a new job, a freed
 	 * slot, a raised max_concurrent_jobs): the client hears first. */
 	job_schedule(d);
@@ -263,8 +388,8 @@ cmd_on_readable(struct loop_watch *w, uint32_t events)
 		const char *data = d->mqbuf + sizeof(f);
 
 		if (mq_frag_check(d->mqbuf, (size_t)n, &f) == -1) {
-			log_warn("%s: malformed message of %zd bytes dropped",
-			    __func__, n);
+			cmd_warn_bounded(d, "%s: malformed message of %zd bytes "
+			    "dropped", __func__, n);
 			continue;
 		}
 		if (f.count == 1) {

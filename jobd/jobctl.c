@@ -1,15 +1,20 @@
 /* jobctl.c: the admin's command-line tool.  Users and tokens are written
  * to SQLite directly (they are not job rows); anything about jobs goes to
  * jobd as a queue command that jobd checks like any other (s6-svc). */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "shared/client.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/log.h"
+#include "shared/replyq.h"
 #include "shared/token.h"
 #include "shared/valid.h"
 
@@ -27,7 +32,9 @@ usage(void)
 	    "  token revoke-all NAME        revoke every token of a user\n"
 	    "  jobs NAME [LIMIT]            list a user's jobs, newest first\n"
 	    "  sweep                        run the expiry sweep now\n"
-	    "  ping                         check that jobd answers\n");
+	    "  ping                         check that jobd answers\n"
+	    "  ipc                          list the instance's shared memory and\n"
+	    "                               queues that exist now (none: clean)\n");
 	exit(2);
 }
 
@@ -136,6 +143,44 @@ cmd_token(sqlite3 *db, int argc, char **argv)
 	return 2;
 }
 
+/* ipc_exists: whether the POSIX object name exists (mq or shm). */
+static bool
+ipc_exists(const char *name, bool queue)
+{
+	int fd;
+	mqd_t q;
+
+	if (queue) {
+		if ((q = mq_open(name, O_RDONLY | O_NONBLOCK)) != (mqd_t)-1)
+			mq_close(q);
+		return q != (mqd_t)-1 || errno == EACCES;
+	}
+	if ((fd = shm_open(name, O_RDONLY, 0)) != -1)
+		close(fd);
+	return fd != -1 || errno == EACCES;
+}
+
+/* cmd_ipc: every IPC object of the instance that exists, one a line.
+ * Probes each name it could have (replyq.h), so /dev/mqueue need not be
+ * mounted. */
+static int
+cmd_ipc(const struct config *cfg)
+{
+	char name[MQ_NAME_MAX];
+
+	if (jobtab_shm_name(name, sizeof(name), cfg->instance) == 0 &&
+	    ipc_exists(name, false))
+		printf("shm %s\n", name);
+	if (jobtab_mq_name(name, sizeof(name), cfg->instance) == 0 &&
+	    ipc_exists(name, true))
+		printf("mq %s\n", name);
+	for (int i = 0; i < REPLYQ_MAX; i++)
+		if (replyq_name(name, sizeof(name), cfg->instance, i) == 0 &&
+		    ipc_exists(name, true))
+			printf("mq %s\n", name);
+	return 0;
+}
+
 /* cmd_jobd: a queue command to jobd; waits up to wait_ms. */
 static int
 cmd_jobd(const struct config *cfg, uint16_t type, int wait_ms)
@@ -146,8 +191,7 @@ cmd_jobd(const struct config *cfg, uint16_t type, int wait_ms)
 	struct mq_reply rep;
 	enum err e;
 
-	if (client_init(&c, cfg) == -1)
-		return 1;
+	client_init(&c, cfg);
 	e = client_call(&c, &cmd, &rep, wait_ms);
 	client_release(&c);
 	if (e != ERR_OK || rep.err != ERR_OK) {
@@ -187,6 +231,8 @@ main(int argc, char *argv[])
 		rc = cmd_jobd(&cfg, MQ_CMD_SWEEP, 120000);
 	else if (strcmp(argv[0], "ping") == 0)
 		rc = cmd_jobd(&cfg, MQ_CMD_PING, MQ_WAIT_MS);
+	else if (strcmp(argv[0], "ipc") == 0)
+		rc = cmd_ipc(&cfg);
 	else {
 		if (config_db_path(&cfg, path, sizeof(path)) == -1 ||
 		    (db = db_open(path, true, err, sizeof(err))) == NULL) {

@@ -46,15 +46,14 @@ struct sweep {
 	uint64_t	req_id;
 };
 
-/* A command arriving in fragments (mqmsg.h), in order per sender. */
+/* A command arriving in fragments (mqmsg.h), in order, one per sender
+ * (its reply queue's index). */
 struct reasm {
-	char		 sender[MQ_NAME_MAX];	/* "" = unused */
 	uint64_t	 req_id;
 	uint32_t	 total;
 	uint16_t	 count;
 	uint16_t	 got;
-	double		 started;		/* monotonic */
-	char		*buf;
+	char		*buf;			/* NULL = unused */
 };
 
 struct jobd {
@@ -64,8 +63,9 @@ struct jobd {
 	struct loop		 loop;
 	struct loop_watch	 w_sig, w_mq, w_timer;
 	mqd_t			 mq;
+	int			 replyfd;	/* replies.lock (replyq.h) */
 	char			*mqbuf;		/* MQ_MSG_MAX bytes */
-	struct reasm		 reasm[MQ_REASM_MAX];
+	struct reasm		 reasm[REPLYQ_MAX];
 	struct job		*jobs;		/* one per slot */
 	struct settings		 settings;
 	uint64_t		 next_seq;
@@ -80,6 +80,10 @@ struct jobd {
 	double			 row_retry_at;
 	double			 start_retry_at;
 	bool			 stopping;
+	/* Warnings about bad messages, bounded per minute (cmd.c). */
+	double			 warn_window;
+	unsigned		 warn_count;
+	unsigned long		 warn_dropped;
 };
 
 /* jobd_mono: seconds on the monotonic clock. */

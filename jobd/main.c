@@ -164,7 +164,10 @@ setup(struct jobd *d, const char *path)
 	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
 	act_harvest(d);
 	if (shm_create(&d->shm, d->cfg.instance, d->cfg.slots) == -1)
-		log_fatal("cannot create the live table: %s", strerror(errno));
+		log_fatal("cannot create the live table '/dev/shm%s': %s",
+		    d->shm.name, errno == EEXIST ? "another user owns an object "
+		    "of that name; remove it (as root) and start again" :
+		    strerror(errno));
 	jobtab_write_begin(&d->shm.hdr->gen);
 	d->shm.hdr->settings = d->settings;
 	d->shm.hdr->started_at = db_now();
@@ -200,7 +203,7 @@ teardown(struct jobd *d)
 			    "table, which stays", i);
 			unsaved = true;
 		}
-	for (int i = 0; i < MQ_REASM_MAX; i++)
+	for (int i = 0; i < REPLYQ_MAX; i++)
 		free(d->reasm[i].buf);
 	if (unsaved)
 		shm_leave(&d->shm);
@@ -218,7 +221,7 @@ teardown(struct jobd *d)
 int
 main(int argc, char *argv[])
 {
-	static struct jobd d = { .mq = (mqd_t)-1 };
+	static struct jobd d = { .mq = (mqd_t)-1, .replyfd = -1 };
 	const char *config = NULL;
 	bool verbose = false;
 	int ch;

@@ -51,7 +51,18 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;
-	if (st.st_size != 0 && (size_t)st.st_size != s->size) {
+	if (st.st_uid != geteuid()) {
+		/* Another user made it first (a squatter): never use it.  In
+		 * a sticky /dev/shm only its owner or root can remove it. */
+		close(fd);
+		if (shm_unlink(s->name) == -1 || (fd = shm_open(s->name,
+		    O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640)) == -1) {
+			errno = EEXIST;
+			return -1;
+		}
+		log_warn("removed a live table '%s' another user had made",
+		    s->name);
+	} else if (st.st_size != 0 && (size_t)st.st_size != s->size) {
 		shm_retire_old(fd);
 		close(fd);
 		shm_unlink(s->name);
@@ -59,8 +70,7 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 		if (fd == -1)
 			return -1;
 	}
-	fchmod(fd, 0640);
-	if (ftruncate(fd, (off_t)s->size) == -1)
+	if (fchmod(fd, 0640) == -1 || ftruncate(fd, (off_t)s->size) == -1)
 		goto fail;
 	s->base = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (s->base == MAP_FAILED)
@@ -94,7 +104,7 @@ void
 shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
 {
 	size_t size;
-	void *base = jobtab_map_ro(instance, &size);
+	void *base = jobtab_map_ro(instance, geteuid(), &size);
 	const struct jobtab_hdr *h = base;
 
 	if (base == NULL)

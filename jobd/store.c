@@ -272,6 +272,29 @@ store_job_exists(struct store *st, const char *id)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int
+store_user_get(struct store *st, const char *name, struct store_user *u)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	if (sqlite3_prepare_v3(st->db, "SELECT role, disabled FROM users "
+	    "WHERE name = ?", -1, SQLITE_PREPARE_PERSISTENT, &q, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *role = sqlite3_column_text(q, 0);
+
+		u->exists = true;
+		u->admin = role != NULL && strcmp((const char *)role, "admin") == 0;
+		u->disabled = sqlite3_column_int(q, 1) != 0;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 static char *
 col_dup(sqlite3_stmt *q, int col)
 {

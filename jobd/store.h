@@ -54,6 +54,17 @@ struct store_brief {
 int store_open(struct store *st, const char *path, char *err, size_t errsz);
 void store_close(struct store *st);
 
+/* What the users table says of a name that sends a command. */
+struct store_user {
+	bool	exists;
+	bool	admin;
+	bool	disabled;
+};
+
+/* store_user_get: look name up.  Returns 0 with *u filled (exists false
+ * when there is no such user), or -1 when the database cannot be read. */
+int store_user_get(struct store *st, const char *name, struct store_user *u);
+
 /* store_job_insert: the row of a new job, from its live slot. */
 int store_job_insert(struct store *st, const struct jobtab_slot *s);
 /* store_job_update: status, times, outcome, progress and output of the

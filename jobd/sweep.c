@@ -37,7 +37,7 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 		struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id,
 		    ERR_OK, -1, "", "superseded by a newer sweep" };
 
-		cmd_reply_to(s->reply_to, &r);
+		cmd_reply_to(d, s->reply_to, &r);
 	}
 	/* The hourly start has no waiter and keeps one that is waiting. */
 	if (reply_to[0] != '\0') {
@@ -69,7 +69,7 @@ sweep_done(struct jobd *d)
 	    "%.1f ms", s->removed, (jobd_mono() - s->began) * 1000,
 	    s->longest * 1000);
 	snprintf(r.msg, sizeof(r.msg), "removed %ld jobs", s->removed);
-	cmd_reply_to(s->reply_to, &r);
+	cmd_reply_to(d, s->reply_to, &r);
 	s->reply_to[0] = '\0';
 }
 

@@ -1,9 +1,7 @@
 /* client.c: the responder's link to jobd (see client.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,67 +12,39 @@
 
 #include "client.h"
 #include "log.h"
-#include "valid.h"
+#include "replyq.h"
 
-int
-client_sweep_replies(const char *instance)
-{
-	char prefix[MQ_NAME_MAX], name[NAME_MAX + 2];
-	struct dirent *e;
-	size_t plen;
-	DIR *d;
-	int n = 0;
-
-	/* "/jobs.<instance>.r0" less its pid: the names' common start. */
-	if (jobtab_reply_name(prefix, sizeof(prefix), instance, 0) == -1 ||
-	    (d = opendir("/dev/mqueue")) == NULL)
-		return 0;
-	plen = strlen(prefix) - 2;	/* without the '/' and the '0' */
-	while ((e = readdir(d)) != NULL) {
-		const char *pid = e->d_name + plen;
-		uint64_t v;
-
-		if (strncmp(e->d_name, prefix + 1, plen) != 0 ||
-		    valid_u64(pid, strlen(pid), INT32_MAX, &v) == -1 || v == 0 ||
-		    kill((pid_t)v, 0) == 0 || errno != ESRCH)
-			continue;
-		snprintf(name, sizeof(name), "/%s", e->d_name);
-		if (mq_unlink(name) == 0)
-			n++;
-	}
-	closedir(d);
-	return n;
-}
-
-int
+void
 client_init(struct client *c, const struct config *cfg)
 {
-	struct mq_attr attr = { .mq_maxmsg = MQ_REPLY_DEPTH,
-	    .mq_msgsize = sizeof(struct mq_reply) };
-	char lock[PATH_MAX];
-	mode_t old;
-
 	memset(c, 0, sizeof(*c));
 	c->cfg = cfg;
-	c->cmd = (mqd_t)-1;
-	c->lockfd = -1;
-	if ((c->buf = malloc(MQ_CMD_MAX + MQ_MSG_MAX)) == NULL ||
-	    jobtab_reply_name(c->reply_name, sizeof(c->reply_name),
-	    cfg->instance, (int)getpid()) == -1)
+	c->cmd = c->reply = (mqd_t)-1;
+	c->lockfd = c->replyfd = -1;
+}
+
+/* client_reply_open: claim an index and its queue, once. */
+static int
+client_reply_open(struct client *c)
+{
+	char path[PATH_MAX];
+
+	if (c->reply != (mqd_t)-1)
+		return 0;
+	if (c->buf == NULL && (c->buf = malloc(MQ_CMD_MAX + MQ_MSG_MAX)) == NULL)
 		return -1;
-	mq_unlink(c->reply_name);	/* a stale one of a reused pid */
-	old = umask(0);
-	/* jobd (the service group) writes here, nobody else. */
-	c->reply = mq_open(c->reply_name, O_RDONLY | O_CREAT | O_EXCL, 0620,
-	    &attr);
-	umask(old);
+	/* jobd makes the file; without it there is no jobd to talk to. */
+	if (c->replyfd == -1 &&
+	    (replyq_lock_path(c->cfg, path, sizeof(path)) == -1 ||
+	    (c->replyfd = open(path, O_RDWR | O_CLOEXEC)) == -1))
+		return -1;
+	c->reply = replyq_claim(c->replyfd, c->cfg->instance, c->reply_name,
+	    sizeof(c->reply_name));
 	if (c->reply == (mqd_t)-1) {
-		log_warn("cannot create reply queue '%s': %s", c->reply_name,
-		    strerror(errno));
+		log_warn("cannot create a reply queue for instance '%s': %s",
+		    c->cfg->instance, strerror(errno));
 		return -1;
 	}
-	if (config_lock_path(cfg, lock, sizeof(lock)) == 0)
-		c->lockfd = open(lock, O_RDONLY | O_CLOEXEC);
 	return 0;
 }
 
@@ -85,6 +55,8 @@ client_release(struct client *c)
 		mq_close(c->reply);
 		mq_unlink(c->reply_name);
 	}
+	if (c->replyfd != -1)
+		close(c->replyfd);	/* gives the index back */
 	if (c->cmd != (mqd_t)-1)
 		mq_close(c->cmd);
 	if (c->tab != NULL)
@@ -113,6 +85,7 @@ const void *
 client_table(struct client *c)
 {
 	const struct jobtab_hdr *h = c->tab;
+	struct stat st;
 
 	if (h != NULL && !h->retired)
 		return c->tab;
@@ -124,7 +97,10 @@ client_table(struct client *c)
 			mq_close(c->cmd);
 		c->cmd = (mqd_t)-1;
 	}
-	c->tab = jobtab_map_ro(c->cfg->instance, &c->tabsize);
+	/* jobd runs as the owner of state_dir. */
+	if (stat(c->cfg->state_dir, &st) == -1)
+		return NULL;
+	c->tab = jobtab_map_ro(c->cfg->instance, st.st_uid, &c->tabsize);
 	return c->tab;
 }
 
@@ -189,7 +165,7 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 	ssize_t n;
 	int len;
 
-	if (!client_alive(c))
+	if (!client_alive(c) || client_reply_open(c) == -1)
 		return ERR_UNAVAILABLE;
 	if (c->cmd == (mqd_t)-1) {
 		if (jobtab_mq_name(name, sizeof(name), c->cfg->instance) == -1)
@@ -199,7 +175,7 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 			return ERR_UNAVAILABLE;
 	}
 	client_drain(c);
-	/* One deadline for sending and answering: never a hang (API.md). */
+	/* One deadline for sending and answering: never a hang. */
 	deadline_after(&dl, wait_ms);
 	memcpy(cmd->reply_to, c->reply_name, sizeof(cmd->reply_to));
 	cmd->req_id = ++c->next_req;

@@ -111,7 +111,7 @@ cfg_fcgi(struct config *c, const char *name, const char *v)
 	if (strcmp(name, "socket") == 0)
 		return cfg_copy(c->socket, sizeof(c->socket), v);
 	if (strcmp(name, "workers") == 0) {
-		if (cfg_num(v, 256, &n) == -1 || n == 0)
+		if (cfg_num(v, FCGI_WORKERS_MAX, &n) == -1 || n == 0)
 			return -1;
 		c->workers = (uint32_t)n;
 		return 0;

@@ -45,15 +45,6 @@ jobtab_mq_name(char *buf, size_t size, const char *instance)
 	return jobtab_name(buf, size, instance, "cmd");
 }
 
-int
-jobtab_reply_name(char *buf, size_t size, const char *instance, int pid)
-{
-	char what[24];
-
-	snprintf(what, sizeof(what), "r%d", pid);
-	return jobtab_name(buf, size, instance, what);
-}
-
 static size_t
 jobtab_slot_size(void)
 {
@@ -81,7 +72,7 @@ jobtab_cslot(const void *base, uint32_t i)
 }
 
 void *
-jobtab_map_ro(const char *instance, size_t *size)
+jobtab_map_ro(const char *instance, uid_t owner, size_t *size)
 {
 	char name[MQ_NAME_MAX];
 	struct jobtab_hdr hdr;
@@ -95,7 +86,14 @@ jobtab_map_ro(const char *instance, size_t *size)
 	}
 	if ((fd = shm_open(name, O_RDONLY | O_CLOEXEC, 0)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == -1 || (size_t)st.st_size < sizeof(hdr) ||
+	/* A table someone else made under our name is not jobd's. */
+	if (fstat(fd, &st) == -1 || st.st_uid != owner ||
+	    (st.st_mode & 0007) != 0) {
+		close(fd);
+		errno = EPERM;
+		return NULL;
+	}
+	if ((size_t)st.st_size < sizeof(hdr) ||
 	    pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr) ||
 	    hdr.magic != JOBTAB_MAGIC || hdr.version != JOBTAB_VERSION ||
 	    hdr.slot_size != jobtab_slot_size() ||

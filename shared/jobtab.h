@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "job.h"
 #include "limits.h"
@@ -97,7 +98,6 @@ struct job_snap {
  * into buf (size MQ_NAME_MAX) and returns 0, or -1 on a bad instance. */
 int jobtab_shm_name(char *buf, size_t size, const char *instance);
 int jobtab_mq_name(char *buf, size_t size, const char *instance);
-int jobtab_reply_name(char *buf, size_t size, const char *instance, int pid);
 
 /* jobtab_size: bytes of a table with n slots. */
 size_t jobtab_size(uint32_t nslots);
@@ -105,8 +105,10 @@ struct jobtab_slot *jobtab_slot(void *base, uint32_t i);
 const struct jobtab_slot *jobtab_cslot(const void *base, uint32_t i);
 
 /* Reader side.  jobtab_map_ro maps the instance's table read-only;
- * returns NULL (errno set) when it does not exist or does not match. */
-void *jobtab_map_ro(const char *instance, size_t *size);
+ * returns NULL (errno set) when it does not exist, does not match, or
+ * is not owned by owner (jobd's uid) with no access for others (EPERM:
+ * another local user made an object of that name first). */
+void *jobtab_map_ro(const char *instance, uid_t owner, size_t *size);
 
 /* jobtab_find: slot index holding uuid, or -1.  A hint only: confirm
  * with jobtab_snapshot, which checks the id under the sequence counter. */

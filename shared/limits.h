@@ -41,10 +41,14 @@
 #define MQ_MSG_MAX		8192
 #define MQ_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
 #define MQ_DEPTH_DEFAULT	10
-#define MQ_REASM_MAX		16	/* commands being reassembled */
 #define MQ_REPLY_DEPTH		4
 #define MQ_NAME_MAX		48
 #define MQ_WAIT_MS		1000		/* a responder waits this long */
+
+/* Responders: worker processes, and reply queues (one per worker, a few
+ * more for jobctl runs at the same time; replyq.h). */
+#define FCGI_WORKERS_MAX	256
+#define REPLYQ_MAX		(FCGI_WORKERS_MAX + 16)
 
 /* Runners. */
 #define RUNNERS_MAX		8

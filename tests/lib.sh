@@ -63,13 +63,12 @@ stack_up() {
 }
 
 stack_down() {
-	local inst
-	inst=$(sed -n 's/^instance = //p' "$T_CONF")
+	local left
 	"$T_TOP/scripts/stack" down --dir "$T_DIR" || fail "stack down (valgrind?)"
-	# A clean stop leaves no shared memory or queue of the instance.
-	[ -e "/dev/shm/jobs.$inst.tab" ] && fail "shared memory left behind"
-	[ -d /dev/mqueue ] && ls /dev/mqueue | grep -q "^jobs\.$inst\." &&
-	    fail "message queues left behind: $(ls /dev/mqueue | grep "^jobs\.$inst\.")"
+	# A clean stop leaves no shared memory or queue of the instance
+	# (jobctl probes every name, /dev/mqueue mounted or not).
+	left=$(ctl ipc)
+	[ -z "$left" ] || fail "IPC objects left behind: $left"
 	# Sanitizer builds report into the daemons' logs (make asan).
 	if grep -l "ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:" \
 	    "$T_DIR"/log/*.log >&2 2>/dev/null; then

@@ -22,12 +22,14 @@ done
 # A second stack on the same port does not come up half: it says why and
 # stops what it started (the first one's nginx would answer its health).
 inst2="t$$y$RANDOM"
+conf2=$("$T_TOP/scripts/stack" config --dir "$T_DIR/second" --instance "$inst2")
 "$T_TOP/scripts/stack" up --dir "$T_DIR/second" --port "$T_PORT" \
     --instance "$inst2" > /dev/null 2> "$T_DIR/second.err"
 check "second stack on the port: fails" test $? -ne 0
 check "second stack: says the port is in use" grep -q "port $T_PORT is in use" "$T_DIR/second.err"
 check "second stack: nothing left running" bash -c "! pgrep -f '$T_DIR/secon[d]/' > /dev/null"
-check "second stack: no table or queue left" bash -c "! ls /dev/shm /dev/mqueue | grep -q '$inst2'"
+left=$("$BUILD/jobctl" -c "$conf2" ipc) || left="jobctl ipc failed"
+check "second stack: no table or queue left" is "$left" ""
 api GET /api/health "" -
 check "the first stack still answers" is "$ST" 200
 
