@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include "req.h"
+#include "shared/jsonin.h"
 #include "resp.h"
 #include "shared/valid.h"
 
@@ -55,11 +56,9 @@ json_object *
 req_body_json(struct req *r)
 {
 	const char *cl = req_param(r, "CONTENT_LENGTH");
-	json_tokener *tok;
-	json_object *o = NULL;
+	json_object *o;
 	uint64_t len = 0;
-	bool whole = false;
-	char *buf;
+	char *buf, err[160];
 	int got;
 
 	if (cl != NULL && cl[0] != '\0' &&
@@ -80,34 +79,18 @@ req_body_json(struct req *r)
 		return NULL;
 	}
 	got = len ? FCGX_GetStr(buf, (int)len, r->fr->in) : 0;
-	if (got != (int)len || !valid_utf8(buf, len)) {
+	if (got != (int)len) {
 		free(buf);
-		resp_error(r, ERR_INVALID, "The body is not valid UTF-8 JSON.");
+		resp_error(r, ERR_INVALID, "The body is shorter than its "
+		    "Content-Length.");
 		return NULL;
 	}
-	tok = json_tokener_new_ex(32);
-	if (tok != NULL) {
-		/* With the NUL the tokener knows the input ends: a bare
-		 * literal or number is complete, not "continue". */
-		buf[len] = '\0';
-		o = json_tokener_parse_ex(tok, buf, (int)len + 1);
-		if (json_tokener_get_error(tok) == json_tokener_success) {
-			/* Trailing bytes after the value make it not JSON. */
-			size_t end = json_tokener_get_parse_end(tok);
-
-			while (end < len && (buf[end] == ' ' || buf[end] == '\t' ||
-			    buf[end] == '\r' || buf[end] == '\n'))
-				end++;
-			whole = end >= len;
-		}
-		json_tokener_free(tok);
-	}
+	o = jsonin_parse(buf, len, err, sizeof(err));
 	free(buf);
-	if (!whole || o == NULL) {
-		json_object_put(o);
-		/* A whole value that is NULL is the literal null. */
-		resp_error(r, ERR_INVALID, whole ? "The body must be a JSON "
-		    "object." : "The body is not valid JSON.");
+	if (o == NULL) {
+		/* No sentence: the literal null, which is no object. */
+		resp_error(r, ERR_INVALID, err[0] ? err : "The body must be a "
+		    "JSON object.");
 		return NULL;
 	}
 	return o;

@@ -12,6 +12,7 @@
 #define OPTION_STR_MAX		256		/* bytes of one string option */
 #define LIST_LIMIT_DEFAULT	100
 #define LIST_LIMIT_MAX		1000
+#define JSON_DEPTH_MAX		16		/* nesting of a body */
 
 /* Names. */
 #define USER_MAX		64		/* user name bytes */

@@ -138,6 +138,21 @@ opt_join(const struct runner_opt *o, json_object *v, char *buf, size_t size)
 	return 0;
 }
 
+/* has_nul: whether a string value, or one in a list, holds a NUL
+ * (\u0000 in JSON): exec would cut the argument there. */
+static bool
+has_nul(json_object *v)
+{
+	if (json_object_is_type(v, json_type_string))
+		return strlen(json_object_get_string(v)) !=
+		    (size_t)json_object_get_string_len(v);
+	if (json_object_is_type(v, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (has_nul(json_object_array_get_idx(v, i)))
+				return true;
+	return false;
+}
+
 /* opt_value: the argument text of a checked option value, into buf.
  * Returns 1 when the flag takes this value, 0 when the flag alone is
  * passed (a true boolean), -2 when nothing is passed, -1 when invalid. */
@@ -146,6 +161,8 @@ opt_value(const struct runner_opt *o, json_object *v, char *buf, size_t size)
 {
 	const char *s;
 
+	if (has_nul(v))
+		return -1;
 	switch (o->type) {
 	case OPT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))

@@ -15,6 +15,19 @@ bad "not an object" 400 '["x"]'
 bad "null" 400 'null'
 check "null: says an object is wanted" is "$(jb .error)" "The body must be a JSON object."
 bad "empty body" 400 ' '
+# Only what RFC 8259 calls JSON (json-c alone takes all of these).
+bad "single quotes" 400 "{'urls': ['$u']}"
+bad "trailing comma" 400 "{\"urls\":[\"$u\"],}"
+bad "comment" 400 "{\"urls\":[\"$u\"]} /* comment */"
+bad "NaN" 400 "{\"urls\":[\"$u\"],\"options\":{\"truncate\":NaN}}"
+bad "1." 400 "{\"urls\":[\"$u\"],\"options\":{\"truncate\":10.}}"
+bad "byte order mark" 400 "$(printf '\xef\xbb\xbf'){\"urls\":[\"$u\"]}"
+bad "bad UTF-8" 400 "{\"urls\":[\"$u\"],\"options\":{\"output\":\"$(printf '\xff')\"}}"
+bad "too deep" 400 "{\"urls\":[\"$u\"],\"x\":$(printf '[%.0s' $(seq 20))$(printf ']%.0s' $(seq 20))}"
+check "too deep: says so" bash -c "jq -r .error '$T_DIR/body' | grep -q deeper"
+bad "duplicate key" 400 "{\"urls\":[\"$u\"],\"urls\":[\"$u\"]}"
+check "duplicate key: named" is "$(jb .error)" 'The key "urls" appears twice in one object.'
+bad "NUL in an option" 400 "{\"urls\":[\"$u\"],\"options\":{\"output\":\"a\\u0000b\"}}"
 bad "urls missing" 400 '{"options":{}}'
 bad "urls empty" 400 '{"urls":[]}'
 bad "urls not a list" 400 "{\"urls\":\"$u\"}"
