@@ -25,6 +25,6 @@ api_health(struct app *a, struct req *r)
 	json_object_object_add(o, "running", json_object_new_int64(h.running));
 	json_object_object_add(o, "live_slots", json_object_new_int64(h.nslots));
 	json_object_object_add(o, "live_slots_free",
-	    json_object_new_int64((int64_t)h.nslots - h.queued - h.running));
+	    json_object_new_int64(h.slots_free));
 	resp_json(r, 200, o, NULL);
 }

@@ -79,34 +79,61 @@ act_check(struct jobd *d, const struct mq_cmd *c, json_object **urls,
 	return r;
 }
 
-/* act_fill: write a new job into a cleared slot.  Texts are stored as
- * the canonical JSON json-c prints. */
-static int
-act_fill(struct jobd *d, struct job *j, const char *user,
-    const struct runner *r, json_object *urls, json_object *opts)
+/* act_command: the job's command line as shown, built as jobd will run
+ * it, into a new string (caller frees); NULL with a reason in a. */
+static char *
+act_command(struct jobd *d, const struct job_meta *id,
+    const struct runner *r, json_object *urls, json_object *opts,
+    struct act_answer *a)
 {
-	const char *u = json_object_to_json_string_ext(urls, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	const char *o = json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	char user_dir[PATH_MAX], temp[PATH_MAX];
 	char *argv[ARGV_MAX], *cmd = malloc(SPEC_MAX);
-	struct job_meta id = { .seq = d->next_seq, .created_at = db_now() };
-	int rc = -1;
 
-	uuid_generate_random(id.uuid);
-	snprintf(id.user_id, sizeof(id.user_id), "%s", user);
-	snprintf(id.runner, sizeof(id.runner), "%s", r->name);
 	argv[0] = NULL;
-	if (cmd != NULL &&
-	    jobdir_user(&d->cfg, user, user_dir, sizeof(user_dir)) == 0 &&
-	    jobdir_temp(&d->cfg, id.uuid, temp, sizeof(temp)) == 0 &&
-	    runner_argv(r, urls, opts, user_dir, temp, argv, ARGV_MAX) != -1 &&
-	    runner_command(argv, cmd, SPEC_MAX) == 0)
-		rc = job_load(j, &id, u, o, cmd);
+	if (cmd == NULL)
+		act_answer(a, ERR_INTERNAL, "Out of memory.");
+	else if (jobdir_user(&d->cfg, id->user_id, user_dir,
+	    sizeof(user_dir)) == -1 ||
+	    jobdir_temp(&d->cfg, id->uuid, temp, sizeof(temp)) == -1)
+		act_answer(a, ERR_INTERNAL, "The job's folders have names too "
+		    "long for this system.");
+	else if (runner_argv(r, urls, opts, user_dir, temp, argv,
+	    ARGV_MAX) == -1)
+		act_answer(a, ERR_INVALID, "The job has too many arguments.");
+	else if (runner_command(argv, cmd, SPEC_MAX) == -1)
+		act_answer(a, ERR_INVALID, "The job's command line is too long.");
+	else {
+		runner_argv_free(argv);
+		return cmd;
+	}
 	runner_argv_free(argv);
 	free(cmd);
-	return rc;
+	return NULL;
+}
+
+/* act_admit: whether the user and the queue may take one more job. */
+static bool
+act_admit(struct jobd *d, const char *user, struct act_answer *a)
+{
+	int64_t live;
+
+	if (store_live_count(&d->store, user, &live) == -1) {
+		act_answer(a, ERR_UNAVAILABLE, "%s", STORE_UNWRITABLE);
+		return false;
+	}
+	if (live >= d->settings.max_live_jobs_per_user) {
+		act_answer(a, ERR_LIMIT, "You already have %lld queued or "
+		    "running jobs, the most allowed; wait for one to finish or "
+		    "cancel one.", (long long)d->settings.max_live_jobs_per_user);
+		return false;
+	}
+	if (d->queued_rows >= d->settings.max_queued_jobs) {
+		act_answer(a, ERR_FULL, "The queue holds %lld jobs, the most it "
+		    "may; try again when some have started.",
+		    (long long)d->queued_rows);
+		return false;
+	}
+	return true;
 }
 
 void
@@ -114,40 +141,37 @@ act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
 	const struct runner *r;
 	json_object *urls, *opts;
-	struct job *j;
+	struct job_meta id = { .seq = d->next_seq, .created_at = db_now() };
+	char *cmd = NULL;
 
 	if ((r = act_check(d, c, &urls, &opts, a)) == NULL)
 		return;
-	if (job_live_of(d, c->user) >= (unsigned)d->settings.max_live_jobs_per_user) {
-		act_answer(a, ERR_LIMIT, "You already have %lld queued or "
-		    "running jobs, the most allowed; wait for one to finish or "
-		    "cancel one.", (long long)d->settings.max_live_jobs_per_user);
+	if (!act_admit(d, c->user, a))
 		goto out;
-	}
-	if ((j = job_free_slot(d)) == NULL) {
-		act_answer(a, ERR_FULL, "All %u live job slots are taken; try "
-		    "again when a job has finished.", d->cfg.slots);
+	uuid_generate_random(id.uuid);
+	snprintf(id.user_id, sizeof(id.user_id), "%s", c->user);
+	snprintf(id.runner, sizeof(id.runner), "%s", r->name);
+	if ((cmd = act_command(d, &id, r, urls, opts, a)) == NULL)
 		goto out;
-	}
-	if (act_fill(d, j, c->user, r, urls, opts) == -1) {
-		shm_slot_clear(&d->shm, j->slot);
-		act_answer(a, ERR_INVALID, "The job's command line is too long.");
-		goto out;
-	}
-	/* rule 6: the row is durable before the client hears 201. */
-	if (store_job_insert(&d->store, job_slot(j)) == -1) {
-		shm_slot_clear(&d->shm, j->slot);
+	/* The row is durable before the client hears 201; the job takes a
+	 * live slot only when it can start (job_schedule). */
+	if (store_job_insert(&d->store, &id, json_object_to_json_string_ext(
+	    urls, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+	    json_object_to_json_string_ext(opts, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE), cmd) == -1) {
 		act_answer(a, ERR_UNAVAILABLE, "The job could not be saved: "
 		    STORE_UNWRITABLE);
 		goto out;
 	}
 	d->next_seq++;
+	d->queued_rows++;
 	a->err = ERR_OK;
-	a->slot = (int)j->slot;
-	jobjson_uuid_str(job_slot(j)->m.uuid, a->id);
+	a->slot = -1;
+	jobjson_uuid_str(id.uuid, a->id);
 	log_info("job %s created by '%s'", a->id, c->user);
 	job_publish_counts(d);
 out:
+	free(cmd);
 	json_object_put(urls);
 	json_object_put(opts);
 }
@@ -215,10 +239,19 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		 * one still waiting for a slot (cancelled in its row). */
 		snprintf(line, sizeof(line), "jobd: cancelled by %s", c->user);
 		if (b.urls != NULL && act_may(b.status, ACT_CANCEL, a) == ERR_OK &&
-		    b.status == JOB_QUEUED &&
-		    store_cancel_queued(&d->store, a->id, line) == -1)
-			act_answer(a, ERR_UNAVAILABLE, "The job could not be "
-			    "cancelled: " STORE_UNWRITABLE);
+		    b.status == JOB_QUEUED) {
+			int rc = store_cancel_queued(&d->store, a->id, line);
+
+			if (rc == -1)
+				act_answer(a, ERR_UNAVAILABLE, "The job could not "
+				    "be cancelled: " STORE_UNWRITABLE);
+			else if (rc == 1) {
+				d->queued_rows--;
+				job_publish_counts(d);
+				log_info("job %s cancelled by '%s'", a->id,
+				    c->user);
+			}
+		}
 		store_brief_release(&b);
 		return;
 	}
@@ -306,29 +339,25 @@ act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	store_brief_release(&b);
 }
 
-static int
-act_recover_row(void *arg, sqlite3_stmt *q)
+/* act_load_row: a queued row into the slot j (cleared). */
+static void
+act_load_row(void *arg, sqlite3_stmt *q)
 {
-	struct jobd *d = arg;
-	struct job *j = job_free_slot(d);
+	struct job *j = arg;
 	struct job_meta id = { .seq = (uint64_t)sqlite3_column_int64(q, 0),
 	    .created_at = sqlite3_column_double(q, 7) };
 	const char *texts[3];
 
-	if (j == NULL) {
-		if (!d->backlog)
-			log_warn("more queued jobs than live slots; the rest "
-			    "wait in the database for a free slot");
-		d->backlog = true;
-		return 1;
-	}
-	d->backlog_after = id.seq;
+	j->d->load_after = id.seq;
 	for (int i = 0; i < 3; i++)
 		texts[i] = (const char *)sqlite3_column_text(q, 4 + i);
 	if (texts[0] == NULL || texts[1] == NULL || texts[2] == NULL ||
 	    valid_uuid((const char *)sqlite3_column_text(q, 1),
-	    (size_t)sqlite3_column_bytes(q, 1), id.uuid) == -1)
-		return 0;	/* skip a row that cannot be read */
+	    (size_t)sqlite3_column_bytes(q, 1), id.uuid) == -1) {
+		log_warn("queued row %llu cannot be read; skipped",
+		    (unsigned long long)id.seq);
+		return;
+	}
 	snprintf(id.user_id, sizeof(id.user_id), "%s",
 	    (const char *)sqlite3_column_text(q, 2));
 	snprintf(id.runner, sizeof(id.runner), "%s",
@@ -336,7 +365,22 @@ act_recover_row(void *arg, sqlite3_stmt *q)
 	if (job_load(j, &id, texts[0], texts[1], texts[2]) == -1)
 		log_warn("queued job %s does not fit a slot; skipped", (const
 		    char *)sqlite3_column_text(q, 1));
-	return 0;
+}
+
+int
+act_load_next(struct jobd *d)
+{
+	struct job *j;
+	int rc;
+
+	if (d->queued_rows <= 0 || (j = job_free_slot(d)) == NULL)
+		return 0;
+	rc = store_next_queued(&d->store, d->load_after, act_load_row, j);
+	if (rc == 0)
+		d->queued_rows = 0;	/* the count had drifted: none left */
+	else if (rc == 1)
+		d->queued_rows--;
+	return rc;
 }
 
 static void
@@ -376,19 +420,10 @@ act_recover(struct jobd *d)
 	 * marker was left running by the previous one. */
 	job_kill_orphans(d);
 	if (store_recover(&d->store, "jobd: this job was interrupted because "
-	    "jobd restarted; retry it to run it again") == -1)
+	    "jobd restarted; retry it to run it again") == -1 ||
+	    store_queued_count(&d->store, &d->queued_rows) == -1)
 		return -1;
-	d->backlog = true;
-	d->backlog_after = 0;
-	act_load_backlog(d);
-	return 0;
-}
-
-void
-act_load_backlog(struct jobd *d)
-{
-	d->backlog = false;
-	if (store_queued(&d->store, d->backlog_after, act_recover_row, d) == -1)
-		d->backlog = true;	/* try again at the next turn */
+	d->load_after = 0;
 	job_publish_counts(d);
+	return 0;
 }

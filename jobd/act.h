@@ -21,11 +21,12 @@ void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 /* act_harvest: at start, before the live table is made anew, save into
  * their rows the output of the jobs a killed jobd was running. */
 void act_harvest(struct jobd *d);
-/* act_recover: at start, fail the rows that were running and load the
- * queued ones (rule 6). */
+/* act_recover: at start, fail the rows that were running and count the
+ * queued ones, which then start as before (doc: "A job's life"). */
 int act_recover(struct jobd *d);
-/* act_load_backlog: load queued rows that had no slot, while slots are
- * free. */
-void act_load_backlog(struct jobd *d);
+/* act_load_next: put the oldest queued row into a free slot so that it
+ * can start.  Returns 1 when one was loaded, 0 when there is none or no
+ * free slot, -1 when the database could not be read. */
+int act_load_next(struct jobd *d);
 
 #endif

@@ -228,17 +228,21 @@ job_table_release(struct jobd *d)
 void
 job_publish_counts(struct jobd *d)
 {
-	uint32_t q = 0, r = 0;
+	uint32_t q = 0, r = 0, busy = 0;
 
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		uint32_t st = shm_slot(&d->shm, i)->m.status;
 
 		q += st == JOB_QUEUED;
 		r += st == JOB_RUNNING;
+		busy += job_is_live((enum job_status)st) || d->jobs[i].pid != 0 ||
+		    d->jobs[i].row_unsaved;
 	}
 	jobtab_write_begin(&d->shm.hdr->gen);
-	d->shm.hdr->queued = q;
+	d->shm.hdr->queued = q + (uint32_t)(d->queued_rows > 0 ?
+	    d->queued_rows : 0);
 	d->shm.hdr->running = r;
+	d->shm.hdr->slots_free = d->cfg.slots - busy;
 	jobtab_write_end(&d->shm.hdr->gen);
 }
 
@@ -283,22 +287,6 @@ job_free_slot(struct jobd *d)
 		shm_slot_clear(&d->shm, best->slot);
 	return best;
 }
-
-unsigned
-job_live_of(struct jobd *d, const char *user)
-{
-	unsigned n = 0;
-
-	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		struct jobtab_slot *sl = shm_slot(&d->shm, i);
-
-		n += job_is_live((enum job_status)sl->m.status) &&
-		    strcmp(sl->m.user_id, user) == 0;
-	}
-	return n;
-}
-
-/* --- paths ------------------------------------------------------------ */
 
 static void
 job_rm_temp(struct job *j)
@@ -505,8 +493,6 @@ job_start(struct job *j)
 void
 job_schedule(struct jobd *d)
 {
-	if (d->backlog)
-		act_load_backlog(d);
 	for (;;) {
 		struct job *next = NULL;
 		uint64_t best = UINT64_MAX;
@@ -514,9 +500,8 @@ job_schedule(struct jobd *d)
 
 		/* Waiting for the database (job_launch): job_deadlines calls
 		 * again when it is time. */
-		if (d->start_retry_at > 0)
+		if (d->start_retry_at > 0 || d->stopping)
 			return;
-
 		for (uint32_t i = 0; i < d->cfg.slots; i++) {
 			struct jobtab_slot *sl = shm_slot(&d->shm, i);
 
@@ -526,11 +511,17 @@ job_schedule(struct jobd *d)
 				next = &d->jobs[i];
 			}
 		}
-		if (next == NULL || d->stopping ||
-		    running >= d->settings.max_concurrent_jobs)
-			return;
+		if (running >= d->settings.max_concurrent_jobs)
+			break;
+		/* A job still queued in a slot (its start could not be
+		 * recorded) goes first; else the oldest queued row. */
+		if (next == NULL && act_load_next(d) != 1)
+			break;
+		if (next == NULL)
+			continue;
 		job_start(next);
 	}
+	job_publish_counts(d);
 }
 
 /* --- running ---------------------------------------------------------- */

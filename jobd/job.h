@@ -18,8 +18,6 @@ struct job *job_find(struct jobd *d, const char *id);
 /* job_free_slot: a cleared slot: a free one, else the finished one that
  * ended first (its row is final).  NULL when all hold live jobs. */
 struct job *job_free_slot(struct jobd *d);
-/* job_live_of: how many queued or running jobs user has. */
-unsigned job_live_of(struct jobd *d, const char *user);
 
 /* job_load: write a queued job into j's cleared slot: the identity in id
  * (seq, uuid, user_id, runner, created_at) and its urls, options and
@@ -47,7 +45,8 @@ char *job_output_json(const struct ring *r);
 void job_stop(struct job *j);
 
 /* job_schedule: start queued jobs, oldest first, while fewer than
- * max_concurrent_jobs run. */
+ * max_concurrent_jobs run: each takes a slot (a free one, or that of the
+ * finished job that ended first) only now. */
 void job_schedule(struct jobd *d);
 /* job_reap: collect every exited child (SIGCHLD). */
 void job_reap(struct jobd *d);

@@ -71,10 +71,10 @@ struct jobd {
 	uint64_t		 next_seq;
 	double			 next_sweep;	/* monotonic */
 	struct sweep		 sweep;
-	/* Queued rows that found no free slot (after a restart with fewer
-	 * slots): loaded, oldest first, as slots free up. */
-	bool			 backlog;
-	uint64_t		 backlog_after;	/* seq of the last one loaded */
+	/* Queued jobs are rows: one takes a slot only when it can start
+	 * (act_load_next), the oldest first. */
+	int64_t			 queued_rows;	/* rows queued, not in a slot */
+	uint64_t		 load_after;	/* seq of the last one loaded */
 	/* While the database takes no writes (monotonic; 0: it does):
 	 * unsaved rows are retried, and queued jobs start, only then. */
 	double			 row_retry_at;

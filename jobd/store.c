@@ -96,6 +96,17 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	if ((st->path = strdup(path)) == NULL ||
 	    (st->db = db_open(path, true, err, errsz)) == NULL)
 		return -1;
+	/* The triggers keep user_live from here on; a database written by
+	 * an older jobd, or edited by hand, is counted afresh. */
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM user_live; "
+	    "INSERT INTO user_live SELECT user_id, count(*) FROM jobs WHERE "
+	    "status IN ('queued', 'running') GROUP BY user_id; COMMIT;", NULL,
+	    NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errsz, "cannot count live jobs: %s",
+		    sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
 	    "user_id, runner, urls, options, command, status, created_at) "
@@ -112,6 +123,13 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	    store_prepare(st, &st->sweep, "DELETE FROM jobs WHERE seq IN "
 	    "(SELECT seq FROM jobs WHERE finished_at < ? AND status IN "
 	    "('completed', 'failed', 'cancelled') LIMIT ?)") == -1 ||
+	    /* In seq order over the rowid: the status index would make
+	     * SQLite sort every queued row to find the first. */
+	    store_prepare(st, &st->next_queued, "SELECT seq, id, user_id, "
+	    "runner, urls, options, command, created_at FROM jobs WHERE "
+	    "seq > ? AND +status = 'queued' ORDER BY seq LIMIT 1") == -1 ||
+	    store_prepare(st, &st->live_count, "SELECT coalesce(max(n), 0) "
+	    "FROM user_live WHERE user_id = ?") == -1 ||
 	    store_prepare(st, &st->exists, "SELECT 1 FROM jobs WHERE id = ?") ==
 	    -1) {
 		snprintf(err, errsz, "cannot prepare statements");
@@ -129,7 +147,8 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 void
 store_close(struct store *st)
 {
-	sqlite3_stmt *all[] = { st->insert, st->update, st->close_open,
+	sqlite3_stmt *all[] = { st->next_queued, st->live_count,
+	    st->insert, st->update, st->close_open,
 	    st->delete, st->brief,
 	    st->setting_put, st->sweep, st->exists };
 
@@ -183,9 +202,9 @@ bind_time(sqlite3_stmt *stmt, int col, double t)
 }
 
 int
-store_job_insert(struct store *st, const struct jobtab_slot *s)
+store_job_insert(struct store *st, const struct job_meta *m, const char *urls,
+    const char *options, const char *command)
 {
-	const struct job_meta *m = &s->m;
 	char id[JOB_ID_LEN + 1];
 	sqlite3_stmt *q = st->insert;
 
@@ -194,15 +213,45 @@ store_job_insert(struct store *st, const struct jobtab_slot *s)
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, m->user_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, m->runner, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 5, s->spec, (int)m->urls_len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 6, s->spec + m->urls_len + 1,
-	    (int)m->options_len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 7, s->spec + m->urls_len + m->options_len + 2,
-	    (int)m->command_len, SQLITE_STATIC);
-	sqlite3_bind_text(q, 8, job_status_str((enum job_status)m->status), -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, urls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, options, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, command, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 8, job_status_str(JOB_QUEUED), -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 9, m->created_at);
 	return store_step(st, q);
+}
+
+/* store_count: the one integer q answers, into *n; 0 or -1. */
+static int
+store_count(sqlite3_stmt *q, int64_t *n)
+{
+	int rc = sqlite3_step(q);
+
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+store_live_count(struct store *st, const char *user, int64_t *n)
+{
+	sqlite3_bind_text(st->live_count, 1, user, -1, SQLITE_STATIC);
+	return store_count(st->live_count, n);
+}
+
+int
+store_queued_count(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM jobs WHERE "
+	    "status = 'queued'", -1, &q, NULL) != SQLITE_OK)
+		return -1;
+	rc = store_count(q, n);
+	sqlite3_finalize(q);
+	return rc;
 }
 
 /* store_job_write: the row of the slot's job through q (STORE_UPDATE). */
@@ -476,20 +525,16 @@ store_recover(struct store *st, const char *note)
 }
 
 int
-store_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg)
+store_next_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg)
 {
-	sqlite3_stmt *q;
-	int rc = 0;
+	sqlite3_stmt *q = st->next_queued;
+	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT seq, id, user_id, runner, urls, "
-	    "options, command, created_at FROM jobs WHERE status = 'queued' "
-	    "AND seq > ? ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
-		return -1;
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)after);
-	while (rc == 0 && sqlite3_step(q) == SQLITE_ROW)
-		rc = fn(arg, q);
-	sqlite3_finalize(q);
-	return 0;
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		fn(arg, q);
+	sqlite3_reset(q);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

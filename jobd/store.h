@@ -15,7 +15,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*insert, *update, *close_open, *delete, *brief;
 	sqlite3_stmt	*setting_put;
-	sqlite3_stmt	*sweep, *exists;
+	sqlite3_stmt	*sweep, *exists, *next_queued, *live_count;
 	/* WAL checkpoints run on a thread of their own, so copying pages
 	 * back into the database never stalls the loop (rule 3). */
 	pthread_t	 ckpt_thread;
@@ -65,8 +65,15 @@ struct store_user {
  * when there is no such user), or -1 when the database cannot be read. */
 int store_user_get(struct store *st, const char *name, struct store_user *u);
 
-/* store_job_insert: the row of a new job, from its live slot. */
-int store_job_insert(struct store *st, const struct jobtab_slot *s);
+/* store_job_insert: the row of a new, queued job: its identity in m
+ * (seq, uuid, user_id, runner, created_at) and its texts. */
+int store_job_insert(struct store *st, const struct job_meta *m,
+    const char *urls, const char *options, const char *command);
+/* store_live_count: *n = the user's queued and running rows.  Returns
+ * 0 or -1. */
+int store_live_count(struct store *st, const char *user, int64_t *n);
+/* store_queued_count: *n = all queued rows.  Returns 0 or -1. */
+int store_queued_count(struct store *st, int64_t *n);
 /* store_job_update: status, times, outcome, progress and output of the
  * slot's job.  output_json is the held lines as a JSON array text. */
 int store_job_update(struct store *st, const struct jobtab_slot *s,
@@ -108,11 +115,13 @@ int store_save_output(struct store *st, const char *id, const char *lines,
  * line note, and end cancels that were never reaped. */
 int store_recover(struct store *st, const char *note);
 
-/* store_queued: call fn for each queued row after seq `after`, in creation
- * order (columns: seq, id, user_id, runner, urls, options, command,
- * created_at), until fn returns non-zero.  Returns 0 or -1. */
-typedef int (*store_row_fn)(void *arg, sqlite3_stmt *row);
-int store_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg);
+/* store_next_queued: the oldest queued row after seq `after`, handed to
+ * fn (columns: seq, id, user_id, runner, urls, options, command,
+ * created_at).  Returns 1 when there was one (fn called), 0 when there
+ * is none, -1 on error. */
+typedef void (*store_row_fn)(void *arg, sqlite3_stmt *row);
+int store_next_queued(struct store *st, uint64_t after, store_row_fn fn,
+    void *arg);
 
 /* store_cancel_queued: cancel a queued row jobd does not hold live, with
  * line as its only output.  Returns 1 when it did, 0 when the row is not

@@ -21,7 +21,7 @@
 #include "settings.h"
 
 #define JOBTAB_MAGIC	0x4a4f4254u	/* "JOBT" */
-#define JOBTAB_VERSION	2
+#define JOBTAB_VERSION	3
 #define JOBTAB_BEAT_MS	250	/* jobd's loop turns at least this often */
 #define JOBTAB_HUNG_MS	1000	/* a beat older than this: not answering */
 
@@ -33,15 +33,16 @@ struct jobtab_hdr {
 	_Atomic uint32_t gen;
 	int32_t		jobd_pid;
 	double		started_at;
-	uint32_t	queued;		/* live counts, for /api/health */
-	uint32_t	running;
+	uint32_t	queued;		/* live counts, for /api/health: */
+	uint32_t	running;	/* queued jobs wait in SQLite and */
+	uint32_t	slots_free;	/* take a slot only to start */
 	uint32_t	retired;	/* 1: gone, readers must remap */
 	uint32_t	epoch;		/* bumped at each jobd start */
 	/* CLOCK_MONOTONIC ms of jobd's latest loop turn; it turns at least
 	 * every JOBTAB_BEAT_MS, so an old beat means a hung jobd. */
 	_Atomic uint64_t heartbeat_ms;
 	struct settings	settings;	/* the values jobd applies now */
-	char		pad[4096 - 56 - sizeof(struct settings)];
+	char		pad[4096 - 64 - sizeof(struct settings)];
 };
 _Static_assert(sizeof(struct jobtab_hdr) == 4096, "header is one page");
 

@@ -10,10 +10,11 @@
 
 const struct setting_def settings_defs[] = {
 	SETTING(job_expiry_days, 0, 3650, 30),
-	SETTING(max_concurrent_jobs, 0, 256, 2),
+	SETTING(max_concurrent_jobs, 0, 4096, 2),
 	SETTING(cancel_grace_seconds, 0, 300, 10),
-	SETTING(max_live_jobs_per_user, 1, 10000, 20),
+	SETTING(max_live_jobs_per_user, 1, 1000000, 20),
 	SETTING(max_job_seconds, 1, 604800, 21600),
+	SETTING(max_queued_jobs, 1, 10000000, 100000),
 };
 const unsigned settings_count = sizeof(settings_defs) / sizeof(settings_defs[0]);
 

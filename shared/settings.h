@@ -1,4 +1,4 @@
-/* settings.h: the admin-tunable settings (API.md "Precise points"). */
+/* settings.h: the admin-tunable settings, their ranges and defaults. */
 #ifndef SETTINGS_H
 #define SETTINGS_H
 
@@ -12,6 +12,7 @@ struct settings {
 	int64_t	cancel_grace_seconds;
 	int64_t	max_live_jobs_per_user;
 	int64_t	max_job_seconds;
+	int64_t	max_queued_jobs;	/* rows waiting; they hold no slot */
 };
 
 struct setting_def {

@@ -3,10 +3,10 @@ source "$(dirname "$0")/../lib.sh"
 stack_up
 
 api GET /api/admin/settings "" "$TR"
-check "defaults" is "$(jq -c . "$T_DIR/body")" '{"job_expiry_days":30,"max_concurrent_jobs":2,"cancel_grace_seconds":10,"max_live_jobs_per_user":20,"max_job_seconds":21600}'
+check "defaults" is "$(jq -c . "$T_DIR/body")" '{"job_expiry_days":30,"max_concurrent_jobs":2,"cancel_grace_seconds":10,"max_live_jobs_per_user":20,"max_job_seconds":21600,"max_queued_jobs":100000}'
 api PUT /api/admin/settings '{"max_concurrent_jobs": 1}' "$TA"
 check "non-admin PUT: 403" is "$ST" 403
-for body in '{"nope": 1}' '{"max_concurrent_jobs": 257}' '{"max_concurrent_jobs": -1}' \
+for body in '{"nope": 1}' '{"max_concurrent_jobs": 4097}' '{"max_queued_jobs": 0}' '{"max_queued_jobs": 10000001}' '{"max_concurrent_jobs": -1}' \
     '{"max_concurrent_jobs": "2"}' '{"max_concurrent_jobs": 1.5}' \
     '{"job_expiry_days": 1, "max_job_seconds": 0}' '[1]' 'x'; do
 	api PUT /api/admin/settings "$body" "$TR"
