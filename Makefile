@@ -21,7 +21,7 @@ LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 
 SHARED_SRC := $(wildcard shared/*.c)
-JOBD_SRC   := $(filter-out jobd/jobctl.c,$(wildcard jobd/*.c))
+JOBD_SRC   := $(filter-out jobd/jobctl.c jobd/jobinit.c,$(wildcard jobd/*.c))
 FCGI_SRC   := $(wildcard fcgi/*.c)
 CTL_SRC    := jobd/jobctl.c
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
@@ -37,7 +37,8 @@ UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # Helpers the integration tests run (hostile senders, probes).
 TOOL_BIN   := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 
-BINS := $(BUILD)/jobd $(BUILD)/jobs-fcgi $(BUILD)/jobctl $(BUILD)/bench-ceiling
+BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
+        $(BUILD)/bench-ceiling
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench
@@ -49,6 +50,9 @@ $(BUILD)/obj/%.o: %.c
 
 $(BUILD)/jobd: $(JOBD_OBJ) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The first process of each job's PID namespace: no library needed.
+$(BUILD)/jobs-init: $(call obj,jobd/jobinit.c)
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/jobs-fcgi: $(FCGI_OBJ) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/jobctl: $(call obj,$(CTL_SRC)) $(SHARED_OBJ)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "act.h"
+#include "jobinit.h"
 #include "job.h"
 #include "jobdir.h"
 #include "orphans.h"
@@ -471,6 +472,7 @@ job_start(struct job *j)
 	capture_init(&j->cap_err);
 	j->exited = j->failure_seen = j->timed_out = j->cancelled = false;
 	j->exec_errno = 0;
+	j->has_prog_status = false;
 	j->t_kill = j->t_drain = 0;
 	if (r == NULL)
 		snprintf(why, sizeof(why), "runner '%s' is no longer configured",
@@ -539,11 +541,18 @@ job_close_watch(struct job *j, struct loop_watch *w)
 static void
 job_on_exec_pipe(struct job *j)
 {
-	int e;
-	ssize_t n = read(j->w_exec.fd, &e, sizeof(e));
+	int32_t rec[2];
+	ssize_t n;
 
-	if (n == sizeof(e))
-		j->exec_errno = e;
+	/* Records are 8 bytes, written whole (under PIPE_BUF). */
+	while ((n = read(j->w_exec.fd, rec, sizeof(rec))) == sizeof(rec)) {
+		if (rec[0] == JOBINIT_EXEC_ERRNO)
+			j->exec_errno = rec[1];
+		else if (rec[0] == JOBINIT_EXIT_STATUS) {
+			j->prog_status = rec[1];
+			j->has_prog_status = true;
+		}
+	}
 	if (n == -1 && errno == EAGAIN)
 		return;
 	job_close_watch(j, &j->w_exec);
@@ -615,11 +624,15 @@ static void
 job_outcome(struct job *j, enum job_status *st, int *rc)
 {
 	struct jobtab_slot *sl = job_slot(j);
+	/* In a namespace, jobd reaps jobs-init; the program's own status
+	 * is what jobs-init reported (none: jobs-init was killed, and the
+	 * program with it, by the same signal). */
+	int ws = j->has_prog_status ? j->prog_status : j->wstatus;
 
-	if (WIFSIGNALED(j->wstatus))
-		*rc = -WTERMSIG(j->wstatus);
+	if (WIFSIGNALED(ws))
+		*rc = -WTERMSIG(ws);
 	else
-		*rc = WEXITSTATUS(j->wstatus);
+		*rc = WEXITSTATUS(ws);
 	if (sl->m.status == JOB_CANCELLED)
 		*st = JOB_CANCELLED;
 	else if (j->timed_out || j->exec_errno != 0 || *rc != 0 ||
@@ -697,10 +710,12 @@ job_reap(struct jobd *d)
 		}
 		j->exited = true;
 		j->wstatus = st;
-		/* Strays of the group would hold the pipes open; those that
-		 * left the group are found by their marker. */
+		/* Strays of the group would hold the pipes open.  Those that
+		 * left it died with the job's PID namespace; without one,
+		 * they are found by their marker. */
 		kill(-pid, SIGKILL);
-		job_kill_escaped(j);
+		if (!spawn_confined())
+			job_kill_escaped(j);
 		j->t_drain = jobd_mono() + DRAIN_SECONDS;
 		job_try_finish(j);
 	}

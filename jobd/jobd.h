@@ -22,6 +22,10 @@ struct job {
 	bool			 exited;	/* leader reaped */
 	int			 wstatus;
 	int			 exec_errno;	/* execve's errno, 0: none */
+	/* The program's own wait status, reported by jobs-init (the
+	 * leader jobd reaps) when the job has a PID namespace. */
+	bool			 has_prog_status;
+	int			 prog_status;
 	struct loop_watch	 w_out, w_err, w_exec;
 	struct capture		 cap_out, cap_err;
 	bool			 failure_seen;	/* a failure line was read */

@@ -21,6 +21,7 @@
 #include "shared/db.h"
 #include "shared/log.h"
 #include "sig.h"
+#include "spawn.h"
 #include "sweep.h"
 
 static void
@@ -138,6 +139,7 @@ static void
 setup(struct jobd *d, const char *path)
 {
 	char err[512], dbpath[PATH_MAX], tmp[PATH_MAX];
+	const char *why;
 	/* Block the signals before any thread starts (the SQLite checkpoint
 	 * thread), so that they reach the signalfd and nothing else. */
 	int sigfd = sig_open();
@@ -184,6 +186,12 @@ setup(struct jobd *d, const char *path)
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
 	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
+	if ((why = spawn_init()) != NULL)
+		log_warn("jobs run without a PID namespace of their own (%s): "
+		    "a process that leaves a job's group is found by its "
+		    "environment marker only", why);
+	else
+		log_info("each job runs in a PID namespace of its own");
 	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */

@@ -5,15 +5,27 @@
  * PR_SET_PDEATHSIG).  A fork would copy jobd's page tables, and every
  * page jobd then wrote would fault and flush the TLB of both cores: with
  * runs of short jobs that cost jobd most of a core (make bench,
- * "creates"). */
+ * "creates").
+ *
+ * Where the kernel allows it, the child starts a PID namespace of its
+ * own with jobs-init as its first process (jobinit.c): when the job ends,
+ * the kernel kills whatever it left, whatever it did to leave its process
+ * group, session or environment. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "jobinit.h"
+#include "shared/limits.h"
 #include "sig.h"
 #include "spawn.h"
 
@@ -23,7 +35,13 @@ struct spawn_args {
 	char *const	*argv, *const *envp;
 	int		 dir_fd, null_fd, out_w, err_w, exec_w;
 	pid_t		 parent;
+	bool		 in_ns;		/* argv[0] is jobs-init */
 };
+
+/* Set once by spawn_init: the clone flags of a job's own PID namespace
+ * (0: none could be made) and jobs-init's path. */
+static int spawn_ns_flags;
+static char spawn_init_path[PATH_MAX];
 
 /* spawn_child: runs on a stack of its own in jobd's memory, with jobd
  * stopped, until execve: only system calls, nothing that allocates.
@@ -33,21 +51,27 @@ static int __attribute__((no_sanitize("address")))
 spawn_child(void *arg)
 {
 	const struct spawn_args *a = arg;
-	int e;
+
+	int32_t rec[2] = { JOBINIT_EXEC_ERRNO, 0 };
 
 	setpgid(0, 0);
-	/* rule 5: no orphan keeps downloading unobserved. */
+	/* No orphan keeps downloading unobserved: jobd's death kills this
+	 * process, and with it its PID namespace if it has one. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != a->parent)
+	/* jobd died before the line above (in a namespace of its own, the
+	 * parent is outside it and reads as 0: the kill then comes from
+	 * the namespace's end). */
+	if (!a->in_ns && getppid() != a->parent)
 		_exit(127);
 	sig_child_reset();
 	if (dup2(a->null_fd, 0) == -1 || dup2(a->out_w, 1) == -1 ||
-	    dup2(a->err_w, 2) == -1 || fchdir(a->dir_fd) == -1)
+	    dup2(a->err_w, 2) == -1 || fchdir(a->dir_fd) == -1 ||
+	    (a->in_ns && dup2(a->exec_w, JOBINIT_STATUS_FD) == -1))
 		goto fail;
 	execve(a->argv[0], a->argv, a->envp);
 fail:
-	e = errno;
-	(void)!write(a->exec_w, &e, sizeof(e));
+	rec[1] = errno;
+	(void)!write(a->exec_w, rec, sizeof(rec));
 	_exit(127);
 }
 
@@ -67,7 +91,62 @@ spawn_clone(struct spawn_args *a)
 		stack = p;
 	}
 	return clone(spawn_child, stack + SPAWN_STACK,
-	    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	    CLONE_VM | CLONE_VFORK | SIGCHLD | (a->in_ns ? spawn_ns_flags : 0),
+	    a);
+}
+
+static int
+spawn_probe_child(void *arg)
+{
+	(void)arg;
+	_exit(0);
+}
+
+/* spawn_probe: whether a child can be cloned with flags. */
+static bool
+spawn_probe(int flags)
+{
+	static char stack[4096] __attribute__((aligned(16)));
+	pid_t pid = clone(spawn_probe_child, stack + sizeof(stack),
+	    CLONE_VM | CLONE_VFORK | SIGCHLD | flags, NULL);
+
+	if (pid == -1)
+		return false;
+	waitpid(pid, NULL, 0);
+	return true;
+}
+
+const char *
+spawn_init(void)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	spawn_ns_flags = 0;
+	if (n <= 0)
+		return "cannot find jobd's own path";
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	if (snprintf(spawn_init_path, sizeof(spawn_init_path), "%s/%s", self,
+	    JOBINIT_NAME) >= (int)sizeof(spawn_init_path) ||
+	    access(spawn_init_path, X_OK) == -1)
+		return "no " JOBINIT_NAME " beside jobd";
+	/* root may make a PID namespace; anyone else needs a user
+	 * namespace of its own first, where the kernel allows them. */
+	if (spawn_probe(CLONE_NEWPID))
+		spawn_ns_flags = CLONE_NEWPID;
+	else if (spawn_probe(CLONE_NEWUSER | CLONE_NEWPID))
+		spawn_ns_flags = CLONE_NEWUSER | CLONE_NEWPID;
+	else
+		return "the kernel lets jobd make no PID namespace";
+	return NULL;
+}
+
+bool
+spawn_confined(void)
+{
+	return spawn_ns_flags != 0;
 }
 
 int
@@ -75,16 +154,25 @@ spawn_start(char *const *argv, char *const *envp, int dir_fd,
     struct spawn *sp)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ex[2] = { -1, -1 };
+	char *iargv[ARGV_MAX + 2];
 	struct spawn_args args;
-	int null_fd;
+	bool in_ns = spawn_ns_flags != 0;
+	int null_fd, n = 0;
+
+	/* In a namespace, jobs-init runs first and starts the program. */
+	if (in_ns)
+		iargv[n++] = spawn_init_path;
+	for (int i = 0; argv[i] != NULL && n < ARGV_MAX + 1; i++)
+		iargv[n++] = argv[i];
+	iargv[n] = NULL;
 
 	if ((null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		return -1;
 	if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1 ||
 	    pipe2(ex, O_CLOEXEC) == -1)
 		goto fail;
-	args = (struct spawn_args){ argv, envp, dir_fd, null_fd, out[1],
-	    err[1], ex[1], getpid() };
+	args = (struct spawn_args){ iargv, envp, dir_fd, null_fd, out[1],
+	    err[1], ex[1], getpid(), in_ns };
 	if ((sp->pid = spawn_clone(&args)) == -1)
 		goto fail;
 	/* The child has set its group by now (jobd waited for its exec),

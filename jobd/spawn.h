@@ -4,14 +4,25 @@
 #ifndef SPAWN_H
 #define SPAWN_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 struct spawn {
 	pid_t	pid;
 	int	out_fd;		/* read end of stdout, non-blocking */
 	int	err_fd;		/* read end of stderr, non-blocking */
-	int	exec_fd;	/* errno of a failed execve, then EOF */
+	/* Records of jobinit.h: errno of a failed execve, and (in a PID
+	 * namespace) the program's wait status; then EOF. */
+	int	exec_fd;
 };
+
+/* spawn_init: at start, find jobs-init beside jobd and see whether jobs
+ * can run in a PID namespace of their own (the kernel ends every process
+ * in it when the job ends).  Returns NULL, or why they cannot (jobs then
+ * run without, and escaped processes are found by their marker only). */
+const char *spawn_init(void);
+/* spawn_confined: whether jobs run in a PID namespace of their own. */
+bool spawn_confined(void);
 
 /* spawn_start: start argv with envp in the folder dir_fd.
  * Everything is built by the caller beforehand (style 25).  Returns 0

@@ -36,18 +36,28 @@ api POST "/api/jobs/$JOB/cancel"
 check "ends by SIGTERM" wait_for 5 finished "$JOB"
 check "return code -15" is "$(jb .return_code)" -15
 
-# A child that left the job's process group (setsid) is still the job's:
-# found by the marker in its environment and killed when the job ends.
+# A child that left the job's process group and session (setsid) and
+# cleared its environment is still the job's: it dies with the job's PID
+# namespace when the job ends.
 create "escape=1&hang=1"; esc=$JOB
 has_escaped() { api GET "/api/jobs/$esc"; jb '.output[]' | grep -q 'escaped pid'; }
 check "escaped child started" wait_for 10 has_escaped
 epid=$(jb '.output[]|select(contains("escaped pid"))|sub("^.*escaped pid ";"")')
 check "it has a session of its own" is "$(ps -o sid= -p "$epid" | tr -d ' ')" "$epid"
-check "it carries the job's marker" grep -qz "^JOBD_JOB=.*/$esc\$" "/proc/$epid/environ"
+check "it carries no marker" is "$(tr '\0' '\n' < "/proc/$epid/environ" | grep -c JOBD_JOB)" 0
 api POST "/api/jobs/$esc/cancel"
 check "reaped" wait_for 5 finished "$esc"
 gone_e() { ! alive "$epid"; }
 check "the process that left the group is gone too" wait_for 5 gone_e
+
+# The same escape outlives no timeout either.
+api PUT /api/admin/settings '{"max_job_seconds": 1}' "$TR"
+create "escape=1&hang=1"; esc=$JOB
+check "escaped child started (timeout)" wait_for 10 has_escaped
+epid=$(jb '.output[]|select(contains("escaped pid"))|sub("^.*escaped pid ";"")')
+check "timed out" wait_for 10 finished "$esc"
+check "timeout: the escaped process is gone" wait_for 5 gone_e
+api PUT /api/admin/settings '{"max_job_seconds": 21600}' "$TR"
 
 # A queued job is cancelled at once and never starts.
 api PUT /api/admin/settings '{"max_concurrent_jobs": 1}' "$TR"
