@@ -88,7 +88,8 @@ list_answer(struct app *a, struct req *r, const char *user)
 	struct hist_row *rows;
 	json_object *o, *jobs;
 	const void *tab;
-	int n;
+	bool cut;
+	int n, shown;
 
 	if (list_params(a, r, user, &p) == -1)
 		return;
@@ -96,8 +97,10 @@ list_answer(struct app *a, struct req *r, const char *user)
 		resp_error(r, ERR_INTERNAL, NULL);
 		return;
 	}
-	/* One row more than asked tells whether there is a next page. */
-	n = history_list(a->db, user, p.before, p.mask, p.limit + 1, rows);
+	/* One row more than asked tells whether there is a next page; a
+	 * page of big rows ends early (LIST_PAGE_BYTES), with a cursor. */
+	n = history_list(a->db, user, p.before, p.mask, p.limit + 1, rows,
+	    LIST_PAGE_BYTES, &cut);
 	if (n < 0) {
 		free(rows);
 		resp_error(r, ERR_INTERNAL, NULL);
@@ -106,16 +109,17 @@ list_answer(struct app *a, struct req *r, const char *user)
 	tab = client_table(&a->jobd);
 	o = json_object_new_object();
 	jobs = json_object_new_array();
-	for (int i = 0; i < n && i < p.limit; i++) {
+	shown = n < p.limit ? n : p.limit;
+	for (int i = 0; i < shown; i++) {
 		list_overlay(tab, &rows[i]);
 		json_object_array_add(jobs, jobjson_new(&rows[i].m, rows[i].urls,
 		    rows[i].options, rows[i].command));
 	}
 	json_object_object_add(o, "jobs", jobs);
-	if (n > p.limit) {
+	if (n > p.limit || (cut && shown > 0)) {
 		char id[JOB_ID_LEN + 1];
 
-		jobjson_uuid_str(rows[p.limit - 1].m.uuid, id);
+		jobjson_uuid_str(rows[shown - 1].m.uuid, id);
 		json_object_object_add(o, "next_cursor", json_object_new_string(id));
 	} else
 		json_object_object_add(o, "next_cursor", NULL);

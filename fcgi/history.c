@@ -138,10 +138,10 @@ history_cursor(sqlite3 *db, const char *cursor, const char *user,
 
 int
 history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
-    int limit, struct hist_row *rows)
+    int limit, struct hist_row *rows, size_t budget, bool *cut)
 {
 	char sql[512], in[128] = "";
-	size_t used = 0;
+	size_t used = 0, bytes = 0;
 	sqlite3_stmt *q;
 	int n = 0;
 
@@ -158,12 +158,19 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, before > 0 ? before : INT64_MAX);
 	sqlite3_bind_int(q, 3, limit);
-	while (n < limit && sqlite3_step(q) == SQLITE_ROW)
+	/* Texts of a row are at most SPEC_MAX: the budget bounds the
+	 * answer's size and the responder's memory, whatever limit asks. */
+	while (n < limit && bytes < budget && sqlite3_step(q) == SQLITE_ROW) {
+		bytes += (size_t)sqlite3_column_bytes(q, 4) +
+		    (size_t)sqlite3_column_bytes(q, 5) +
+		    (size_t)sqlite3_column_bytes(q, 6);
 		if (hist_fill(q, &rows[n], false) == 0)
 			n++;
 		else
 			hist_row_release(&rows[n]);
+	}
 	sqlite3_finalize(q);
+	*cut = bytes >= budget;
 	return n;
 }
 

@@ -29,10 +29,13 @@ int history_cursor(sqlite3 *db, const char *cursor, const char *user,
     int64_t *seq);
 
 /* history_list: up to limit rows of user older than before (0: from the
- * newest), with a status in mask (bit per enum job_status; 0: all).
- * rows is an array of at least limit; returns the count, or -1. */
+ * newest), with a status in mask (bit per enum job_status; 0: all),
+ * stopping once their texts reach budget bytes (at least one row; *cut
+ * then says so).  rows is an array of at least limit; returns the count,
+ * or -1. */
 int history_list(sqlite3 *db, const char *user, int64_t before,
-    unsigned mask, int limit, struct hist_row *rows);
+    unsigned mask, int limit, struct hist_row *rows, size_t budget,
+    bool *cut);
 
 /* history_settings: the stored settings over the defaults in s. */
 void history_settings(sqlite3 *db, struct settings *s);

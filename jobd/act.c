@@ -10,6 +10,7 @@
 #include "act.h"
 #include "job.h"
 #include "jobdir.h"
+#include "rate.h"
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
@@ -115,10 +116,23 @@ act_command(struct jobd *d, const struct job_meta *id,
 static bool
 act_admit(struct jobd *d, const char *user, struct act_answer *a)
 {
-	int64_t live;
+	int64_t live, stored;
 
-	if (store_live_count(&d->store, user, &live) == -1) {
+	if (store_user_counts(&d->store, user, &live, &stored) == -1) {
 		act_answer(a, ERR_UNAVAILABLE, "%s", STORE_UNWRITABLE);
+		return false;
+	}
+	if (stored >= d->cfg.max_jobs_per_user) {
+		act_answer(a, ERR_LIMIT, "You have %lld stored jobs, the most "
+		    "allowed; delete some finished ones first.",
+		    (long long)stored);
+		return false;
+	}
+	if (!rate_take(&d->rates, user, d->cfg.creates_per_minute,
+	    jobd_mono())) {
+		act_answer(a, ERR_LIMIT, "You created %u jobs in the last "
+		    "minute, the most allowed; wait a moment.",
+		    d->cfg.creates_per_minute);
 		return false;
 	}
 	if (live >= d->settings.max_live_jobs_per_user) {
@@ -419,6 +433,9 @@ act_recover(struct jobd *d)
 	/* No job of this jobd runs yet: whatever carries the instance's
 	 * marker was left running by the previous one. */
 	job_kill_orphans(d);
+	if (jobdir_clean_temps(&d->cfg) == -1)
+		log_warn("cannot clean up the jobs' temp folders in '%s/tmp'",
+		    d->cfg.state_dir);
 	if (store_recover(&d->store, "jobd: this job was interrupted because "
 	    "jobd restarted; retry it to run it again") == -1 ||
 	    store_queued_count(&d->store, &d->queued_rows) == -1)

@@ -289,6 +289,20 @@ job_free_slot(struct jobd *d)
 	return best;
 }
 
+/* job_name: "<id> of '<user>'", for log lines: every line about a job
+ * names it and its owner (never a token: jobd has none). */
+static const char *
+job_name(struct job *j)
+{
+	static char buf[JOB_ID_LEN + USER_MAX + 8];
+	struct jobtab_slot *sl = job_slot(j);
+	char id[JOB_ID_LEN + 1];
+
+	jobjson_uuid_str(sl->m.uuid, id);
+	snprintf(buf, sizeof(buf), "%s of '%s'", id, sl->m.user_id);
+	return buf;
+}
+
 static void
 job_rm_temp(struct job *j)
 {
@@ -446,7 +460,8 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	job_watch(j, &j->w_out, sp.out_fd);
 	job_watch(j, &j->w_err, sp.err_fd);
 	job_watch(j, &j->w_exec, sp.exec_fd);
-	log_debug("job in slot %u started, pid %d", j->slot, (int)sp.pid);
+	log_info("job %s started (slot %u, pid %d)", job_name(j), j->slot,
+	    (int)sp.pid);
 	rc = 0;
 out:
 	if (dir_fd != -1)
@@ -669,7 +684,7 @@ job_try_finish(struct job *j)
 	job_set_status(j, st, out);
 	free(out);
 	job_rm_temp(j);
-	log_info("job in slot %u ended %s, return code %d", j->slot,
+	log_info("job %s ended %s, return code %d", job_name(j),
 	    job_status_str(st), rc);
 	job_schedule(j->d);
 }
@@ -770,6 +785,8 @@ job_deadlines(struct jobd *d)
 		limit = j->started_mono + (double)d->settings.max_job_seconds;
 		if (!j->exited && !j->timed_out && !j->cancelled && now >= limit) {
 			j->timed_out = true;
+			log_info("job %s timed out after %lld s", job_name(j),
+			    (long long)d->settings.max_job_seconds);
 			job_say(j, "jobd: stopped: the job ran longer than %lld "
 			    "seconds (max_job_seconds)",
 			    (long long)d->settings.max_job_seconds);

@@ -9,6 +9,7 @@
 
 #include "capture.h"
 #include "loop.h"
+#include "rate.h"
 #include "shared/config.h"
 #include "shared/mqmsg.h"
 #include "shm.h"
@@ -78,6 +79,7 @@ struct jobd {
 	/* Queued jobs are rows: one takes a slot only when it can start
 	 * (act_load_next), the oldest first. */
 	int64_t			 queued_rows;	/* rows queued, not in a slot */
+	struct rate_table	 rates;		/* creates per user (rate.h) */
 	uint64_t		 load_after;	/* seq of the last one loaded */
 	/* While the database takes no writes (monotonic; 0: it does):
 	 * unsaved rows are retried, and queued jobs start, only then. */

@@ -111,3 +111,15 @@ jobdir_remove(const char *path)
 {
 	nftw(path, jobdir_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+int
+jobdir_clean_temps(const struct config *c)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s/tmp", c->state_dir) >=
+	    (int)sizeof(path))
+		return -1;
+	jobdir_remove(path);
+	return mkdir(path, 0750) == -1 && errno != EEXIST ? -1 : 0;
+}

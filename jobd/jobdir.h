@@ -26,4 +26,8 @@ char **jobdir_envp(const struct runner *r, const char *marker,
     const char *home, const char *temp);
 void jobdir_envp_free(char **envp);
 
+/* jobdir_clean_temps: at start, when no job runs, remove the temp
+ * folders of jobs a killed jobd could not clean up.  Returns 0 or -1. */
+int jobdir_clean_temps(const struct config *c);
+
 #endif

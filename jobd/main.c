@@ -2,6 +2,7 @@
  * jobd owns the live table, the job processes and the job rows. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,7 +32,9 @@ usage(void)
 	exit(2);
 }
 
-/* Keep fds 0-2 open so no file we open lands on them (s6 fd_sanitize). */
+/* Keep fds 0-2 open so no file we open lands on them (s6 fd_sanitize),
+ * and let no descriptor jobd inherited reach a job: jobd opens its own
+ * close-on-exec, and marks every other one so here. */
 static void
 fd_sanitize(void)
 {
@@ -41,6 +44,9 @@ fd_sanitize(void)
 		;
 	if (fd > 2)
 		close(fd);
+	if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == -1)
+		for (fd = 3; fd < 1024; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 static void

@@ -96,11 +96,11 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	if ((st->path = strdup(path)) == NULL ||
 	    (st->db = db_open(path, true, err, errsz)) == NULL)
 		return -1;
-	/* The triggers keep user_live from here on; a database written by
-	 * an older jobd, or edited by hand, is counted afresh. */
-	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM user_live; "
-	    "INSERT INTO user_live SELECT user_id, count(*) FROM jobs WHERE "
-	    "status IN ('queued', 'running') GROUP BY user_id; COMMIT;", NULL,
+	/* The triggers keep user_counts from here on; a database written
+	 * by an older jobd, or edited by hand, is counted afresh. */
+	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM user_counts; "
+	    "INSERT INTO user_counts SELECT user_id, sum(status IN ('queued', "
+	    "'running')), count(*) FROM jobs GROUP BY user_id; COMMIT;", NULL,
 	    NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errsz, "cannot count live jobs: %s",
 		    sqlite3_errmsg(st->db));
@@ -128,8 +128,9 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 	    store_prepare(st, &st->next_queued, "SELECT seq, id, user_id, "
 	    "runner, urls, options, command, created_at FROM jobs WHERE "
 	    "seq > ? AND +status = 'queued' ORDER BY seq LIMIT 1") == -1 ||
-	    store_prepare(st, &st->live_count, "SELECT coalesce(max(n), 0) "
-	    "FROM user_live WHERE user_id = ?") == -1 ||
+	    store_prepare(st, &st->live_count, "SELECT coalesce(max(live), 0), "
+	    "coalesce(max(stored), 0) FROM user_counts WHERE user_id = ?") ==
+	    -1 ||
 	    store_prepare(st, &st->exists, "SELECT 1 FROM jobs WHERE id = ?") ==
 	    -1) {
 		snprintf(err, errsz, "cannot prepare statements");
@@ -234,10 +235,19 @@ store_count(sqlite3_stmt *q, int64_t *n)
 }
 
 int
-store_live_count(struct store *st, const char *user, int64_t *n)
+store_user_counts(struct store *st, const char *user, int64_t *live,
+    int64_t *stored)
 {
-	sqlite3_bind_text(st->live_count, 1, user, -1, SQLITE_STATIC);
-	return store_count(st->live_count, n);
+	sqlite3_stmt *q = st->live_count;
+	int rc;
+
+	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
+	rc = sqlite3_step(q);
+	*live = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+	*stored = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int

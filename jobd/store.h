@@ -69,9 +69,10 @@ int store_user_get(struct store *st, const char *name, struct store_user *u);
  * (seq, uuid, user_id, runner, created_at) and its texts. */
 int store_job_insert(struct store *st, const struct job_meta *m,
     const char *urls, const char *options, const char *command);
-/* store_live_count: *n = the user's queued and running rows.  Returns
- * 0 or -1. */
-int store_live_count(struct store *st, const char *user, int64_t *n);
+/* store_user_counts: the user's queued and running rows (*live) and all
+ * their rows (*stored).  Returns 0 or -1. */
+int store_user_counts(struct store *st, const char *user, int64_t *live,
+    int64_t *stored);
 /* store_queued_count: *n = all queued rows.  Returns 0 or -1. */
 int store_queued_count(struct store *st, int64_t *n);
 /* store_job_update: status, times, outcome, progress and output of the

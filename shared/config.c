@@ -100,6 +100,18 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		c->queue_depth = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "creates_per_minute") == 0) {
+		if (cfg_num(v, 1000000, &n) == -1)
+			return -1;
+		c->creates_per_minute = (uint32_t)n;
+		return 0;
+	}
+	if (strcmp(name, "max_jobs_per_user") == 0) {
+		if (cfg_num(v, 100000000, &n) == -1 || n == 0)
+			return -1;
+		c->max_jobs_per_user = (uint32_t)n;
+		return 0;
+	}
 	return -1;
 }
 
@@ -304,6 +316,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	snprintf(c->default_runner, sizeof(c->default_runner), "votify");
 	c->slots = SLOTS_DEFAULT;
 	c->queue_depth = MQ_DEPTH_DEFAULT;
+	c->max_jobs_per_user = USER_JOBS_DEFAULT;
 	c->workers = 4;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);

@@ -23,6 +23,10 @@ struct config {
 	char		download_dir[PATH_MAX];	/* one folder per user below */
 	uint32_t	slots;			/* live table capacity */
 	uint32_t	queue_depth;		/* message queue depth */
+	/* Abuse bounds per user: creates a minute (0: no limit; a token
+	 * bucket that holds a minute's worth) and rows stored. */
+	uint32_t	creates_per_minute;
+	uint32_t	max_jobs_per_user;
 	char		default_runner[RUNNER_NAME_MAX + 1];
 	char		socket[PATH_MAX];	/* responders' FastCGI socket */
 	uint32_t	workers;		/* responder processes */

@@ -30,27 +30,29 @@ static const char db_schema[] =
 	" WHERE finished_at IS NOT NULL;"
 	"CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs(status)"
 	" WHERE status IN ('queued', 'running');"
-	/* Each user's queued and running jobs, kept by triggers so the
-	 * per-user cap costs one lookup per create, not a count of rows
-	 * (jobd recounts them at start). */
-	"CREATE TABLE IF NOT EXISTS user_live ("
+	/* Each user's queued and running jobs (the 429 cap) and stored
+	 * jobs (max_jobs_per_user), kept by triggers so a create costs one
+	 * lookup, not a count of rows (jobd recounts them at start). */
+	"CREATE TABLE IF NOT EXISTS user_counts ("
 	" user_id TEXT PRIMARY KEY,"
-	" n INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TRIGGER IF NOT EXISTS user_live_ins AFTER INSERT ON jobs"
-	" WHEN NEW.status IN ('queued', 'running') BEGIN"
-	" INSERT INTO user_live VALUES (NEW.user_id, 1)"
-	"  ON CONFLICT (user_id) DO UPDATE SET n = n + 1; END;"
-	"CREATE TRIGGER IF NOT EXISTS user_live_del AFTER DELETE ON jobs"
-	" WHEN OLD.status IN ('queued', 'running') BEGIN"
-	" UPDATE user_live SET n = n - 1 WHERE user_id = OLD.user_id; END;"
-	"CREATE TRIGGER IF NOT EXISTS user_live_upd AFTER UPDATE OF status"
+	" live INTEGER NOT NULL,"
+	" stored INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TRIGGER IF NOT EXISTS user_counts_ins AFTER INSERT ON jobs"
+	" BEGIN INSERT INTO user_counts VALUES (NEW.user_id,"
+	"  NEW.status IN ('queued', 'running'), 1)"
+	"  ON CONFLICT (user_id) DO UPDATE SET"
+	"  live = live + (NEW.status IN ('queued', 'running')),"
+	"  stored = stored + 1; END;"
+	"CREATE TRIGGER IF NOT EXISTS user_counts_del AFTER DELETE ON jobs"
+	" BEGIN UPDATE user_counts SET"
+	"  live = live - (OLD.status IN ('queued', 'running')),"
+	"  stored = stored - 1 WHERE user_id = OLD.user_id; END;"
+	"CREATE TRIGGER IF NOT EXISTS user_counts_upd AFTER UPDATE OF status"
 	" ON jobs WHEN (OLD.status IN ('queued', 'running')) !="
 	" (NEW.status IN ('queued', 'running')) BEGIN"
-	" INSERT INTO user_live VALUES (NEW.user_id,"
-	"  CASE WHEN NEW.status IN ('queued', 'running') THEN 1 ELSE 0 END)"
-	"  ON CONFLICT (user_id) DO UPDATE SET n = n +"
-	"  CASE WHEN NEW.status IN ('queued', 'running') THEN 1 ELSE -1 END;"
-	" END;"
+	" UPDATE user_counts SET live = live +"
+	"  CASE WHEN NEW.status IN ('queued', 'running') THEN 1 ELSE -1 END"
+	"  WHERE user_id = NEW.user_id; END;"
 	"CREATE TABLE IF NOT EXISTS users ("
 	" name TEXT PRIMARY KEY,"
 	" role TEXT NOT NULL CHECK (role IN ('admin', 'user')),"
@@ -87,8 +89,11 @@ db_open(const char *path, bool writable, char *err, size_t errsz)
 	    SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(db, 5000);
+	/* journal_size_limit: a WAL that a burst of writes grew is cut
+	 * back to 64 MiB each time it starts over after a checkpoint. */
 	if (writable && (sqlite3_exec(db, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;",
+	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
+	    "PRAGMA journal_size_limit=67108864;",
 	    NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(db, db_schema, NULL, NULL, NULL) != SQLITE_OK))
 		goto fail;

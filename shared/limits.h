@@ -12,6 +12,7 @@
 #define OPTION_STR_MAX		256		/* bytes of one string option */
 #define LIST_LIMIT_DEFAULT	100
 #define LIST_LIMIT_MAX		1000
+#define LIST_PAGE_BYTES		(4 * 1024 * 1024)	/* texts of a list page */
 #define JSON_DEPTH_MAX		16		/* nesting of a body */
 
 /* Names. */
@@ -50,6 +51,11 @@
  * more for jobctl runs at the same time; replyq.h). */
 #define FCGI_WORKERS_MAX	256
 #define REPLYQ_MAX		(FCGI_WORKERS_MAX + 16)
+
+/* Per user, jobs stored (any status; config max_jobs_per_user), and
+ * the users whose create rate jobd tracks at once. */
+#define USER_JOBS_DEFAULT	1000000
+#define RATE_USERS_MAX		1024
 
 /* Runners. */
 #define RUNNERS_MAX		8

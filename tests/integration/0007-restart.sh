@@ -35,6 +35,7 @@ check "jobs still readable while down" is "$ST" 200
 
 "$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
 check "nothing of the job runs after the restart" kids_gone
+check "its temp folder was removed at the restart" test ! -e "$T_DIR/state/tmp/$running"
 api GET "/api/jobs/$running"
 check "interrupted job failed" is "$(jb .status)" failed
 check "return code says killed" is "$(jb .return_code)" -9

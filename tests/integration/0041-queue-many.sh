@@ -21,7 +21,7 @@ stack_up 's/^live_slots = .*/live_slots = 8/' \
 	done
 } > "$T_DIR/creates.cfg"
 t0=$(date +%s%N)
-curl -s -Z --parallel-max 16 -K "$T_DIR/creates.cfg" > "$T_DIR/codes"
+curl -s --no-progress-meter -Z --parallel-max 16 -K "$T_DIR/creates.cfg" > "$T_DIR/codes" 2>"$T_DIR/curl.err"
 t1=$(date +%s%N)
 check "$N creates answered" is "$(wc -l < "$T_DIR/codes")" "$N"
 check "all 201 (others: $(grep -vc '^201$' "$T_DIR/codes"))" is "$(grep -c '^201$' "$T_DIR/codes")" "$N"
