@@ -19,5 +19,7 @@ void api_admin_settings_get(struct app *a, struct req *r);
 void api_admin_settings_put(struct app *a, struct req *r);
 /* api_health.c */
 void api_health(struct app *a, struct req *r);
+/* api_metrics.c */
+void api_metrics(struct app *a, struct req *r);
 
 #endif

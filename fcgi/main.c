@@ -18,6 +18,7 @@
 #include "req.h"
 #include "resp.h"
 #include "route.h"
+#include "stats.h"
 #include "shared/db.h"
 #include "shared/log.h"
 #include "shared/replyq.h"
@@ -189,6 +190,8 @@ main(int argc, char *argv[])
 	}
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	if (stats_init() == -1)
+		log_warn("cannot map the answer counters; /api/metrics lacks them");
 	if ((swept = replyq_sweep_path(&a.cfg)) > 0)
 		log_info("removed %d reply queue(s) of processes that are gone",
 		    swept);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "resp.h"
+#include "stats.h"
 
 static const char *
 resp_reason(int status)
@@ -54,6 +55,7 @@ resp_json(struct req *r, int status, json_object *o, const char *extra)
 		return;
 	}
 	r->responded = true;
+	stats_count(status);
 	if (o != NULL)
 		body = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
@@ -72,6 +74,25 @@ resp_json(struct req *r, int status, json_object *o, const char *extra)
 		FCGX_PutChar('\n', r->fr->out);
 	}
 	json_object_put(o);
+}
+
+void
+resp_text(struct req *r, int status, const char *type, const char *body,
+    size_t len)
+{
+	char head[512];
+	int hlen;
+
+	if (r->responded)
+		return;
+	r->responded = true;
+	stats_count(status);
+	hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	    "Cache-Control: no-cache\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\n\r\n", status, resp_reason(status), type,
+	    len);
+	FCGX_PutStr(head, hlen, r->fr->out);
+	FCGX_PutStr(body, (int)len, r->fr->out);
 }
 
 void

@@ -23,6 +23,7 @@ struct route {
 
 static const struct route routes[] = {
 	{ "GET", "/api/health", api_health, 0 },
+	{ "GET", "/api/metrics", api_metrics, 0 },
 	{ "GET", "/api/jobs", api_jobs_list, ROUTE_AUTH },
 	{ "POST", "/api/jobs", api_jobs_create, ROUTE_AUTH },
 	{ "GET", "/api/jobs/*", api_jobs_get, ROUTE_AUTH },

@@ -261,6 +261,7 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 				    "be cancelled: " STORE_UNWRITABLE);
 			else if (rc == 1) {
 				d->queued_rows--;
+				job_count_end(d, JOB_CANCELLED);
 				job_publish_counts(d);
 				log_info("job %s cancelled by '%s'", a->id,
 				    c->user);
@@ -279,6 +280,7 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		char *out = job_output_json(&sl->out);
 
 		job_set_status(j, JOB_CANCELLED, out);
+		job_count_end(d, JOB_CANCELLED);
 		free(out);
 	} else {
 		/* The row is final once the process has been reaped. */

@@ -120,6 +120,8 @@ job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
 	if (known)
 		job_apply_facts(j, &f, complete);
 	jobtab_write_end(&sl->gen);
+	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.lines, 1,
+	    memory_order_relaxed);
 	return n;
 }
 
@@ -287,6 +289,14 @@ job_free_slot(struct jobd *d)
 	if (best != NULL)
 		shm_slot_clear(&d->shm, best->slot);
 	return best;
+}
+
+void
+job_count_end(struct jobd *d, enum job_status st)
+{
+	if ((unsigned)st < JOB__COUNT)
+		atomic_fetch_add_explicit(&d->shm.hdr->stats.ended[st], 1,
+		    memory_order_relaxed);
 }
 
 /* job_name: "<id> of '<user>'", for log lines: every line about a job
@@ -462,6 +472,8 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	job_watch(j, &j->w_exec, sp.exec_fd);
 	log_info("job %s started (slot %u, pid %d)", job_name(j), j->slot,
 	    (int)sp.pid);
+	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.started, 1,
+	    memory_order_relaxed);
 	rc = 0;
 out:
 	if (dir_fd != -1)
@@ -686,6 +698,7 @@ job_try_finish(struct job *j)
 	job_rm_temp(j);
 	log_info("job %s ended %s, return code %d", job_name(j),
 	    job_status_str(st), rc);
+	job_count_end(j->d, st);
 	job_schedule(j->d);
 }
 

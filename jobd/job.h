@@ -58,6 +58,8 @@ void job_kill_all(struct jobd *d);
 /* job_kill_orphans: SIGKILL every process that carries a job marker of
  * this instance (orphans.h): at start, what a killed jobd's jobs left. */
 void job_kill_orphans(struct jobd *d);
+/* job_count_end: count a job that ended with st (metrics). */
+void job_count_end(struct jobd *d, enum job_status st);
 /* job_publish_counts: refresh the header's queued/running counts. */
 void job_publish_counts(struct jobd *d);
 

@@ -1,6 +1,7 @@
 /* loop.c: the epoll wrapper. */
 #include <errno.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "loop.h"
@@ -43,9 +44,12 @@ loop_once(struct loop *l, int timeout_ms)
 	struct epoll_event evs[LOOP_BATCH];
 	int n;
 
+	struct timespec t0, t1;
+
 	n = epoll_wait(l->epfd, evs, LOOP_BATCH, timeout_ms);
 	if (n == -1)
 		return errno == EINTR ? 0 : -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < n; i++) {
 		struct loop_watch *w = evs[i].data.ptr;
 
@@ -53,5 +57,8 @@ loop_once(struct loop *l, int timeout_ms)
 		if (w->fd >= 0)
 			w->fn(w, evs[i].events);
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	l->busy_us = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return n;
 }

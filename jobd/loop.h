@@ -15,7 +15,10 @@ struct loop_watch {
 };
 
 struct loop {
-	int	epfd;
+	int		epfd;
+	/* How long the last loop_once spent in handlers, not waiting:
+	 * what a slow handler costs everything else (jobd's metrics). */
+	uint64_t	busy_us;
 };
 
 int loop_init(struct loop *l);

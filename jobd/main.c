@@ -232,6 +232,24 @@ teardown(struct jobd *d)
 	config_release(&d->cfg);
 }
 
+/* publish_stats: the loop's and SQLite's figures for /api/metrics. */
+static void
+publish_stats(struct jobd *d)
+{
+	struct jobtab_stats *s = &d->shm.hdr->stats;
+	uint64_t us = d->loop.busy_us;
+
+	atomic_fetch_add_explicit(&s->turns, 1, memory_order_relaxed);
+	if (us > atomic_load_explicit(&s->turn_max_us, memory_order_relaxed))
+		atomic_store_explicit(&s->turn_max_us, us, memory_order_relaxed);
+	atomic_store_explicit(&s->db_writes, d->store.writes,
+	    memory_order_relaxed);
+	atomic_store_explicit(&s->db_write_us,
+	    (uint64_t)(d->store.write_total * 1e6), memory_order_relaxed);
+	atomic_store_explicit(&s->db_write_max_us,
+	    (uint64_t)(d->store.write_longest * 1e6), memory_order_relaxed);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -268,6 +286,7 @@ main(int argc, char *argv[])
 		    JOBTAB_BEAT_MS : t);
 		if (loop_once(&d.loop, -1) == -1)
 			log_fatal("epoll_wait: %s", strerror(errno));
+		publish_stats(&d);
 	}
 	teardown(&d);
 	log_info("stopped");

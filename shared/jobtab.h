@@ -42,7 +42,19 @@ struct jobtab_hdr {
 	 * every JOBTAB_BEAT_MS, so an old beat means a hung jobd. */
 	_Atomic uint64_t heartbeat_ms;
 	struct settings	settings;	/* the values jobd applies now */
-	char		pad[4096 - 64 - sizeof(struct settings)];
+	/* Counters for /api/metrics, each read on its own (no bracket). */
+	struct jobtab_stats {
+		_Atomic uint64_t started;	/* jobs started */
+		_Atomic uint64_t ended[JOB__COUNT];	/* by final status */
+		_Atomic uint64_t lines;		/* output lines captured */
+		_Atomic uint64_t turns;		/* loop turns */
+		_Atomic uint64_t turn_max_us;	/* longest turn */
+		_Atomic uint64_t db_writes;	/* SQLite writes on the loop */
+		_Atomic uint64_t db_write_us;	/* their total time */
+		_Atomic uint64_t db_write_max_us;
+	} stats;
+	char		pad[4096 - 64 - sizeof(struct settings) -
+			    sizeof(struct jobtab_stats)];
 };
 _Static_assert(sizeof(struct jobtab_hdr) == 4096, "header is one page");
 
