@@ -344,12 +344,67 @@ cmd_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* Group commit.  A 201 is sent only once the job's row is on disk
+ * (synchronous=FULL: the WAL is fsync'd at each commit), so creates read
+ * in one turn share one transaction, and so one fsync; their answers
+ * wait for the commit.  Any other command first ends the batch: its own
+ * writes (and the processes it signals) must not hang on an uncommitted
+ * transaction. */
+static void
+batch_flush(struct jobd *d)
+{
+	struct cmd_batch *b = &d->batch;
+	bool failed;
+
+	if (!b->open)
+		return;
+	failed = store_commit(&d->store) == -1;
+	if (failed) {
+		d->queued_rows -= b->created;
+		log_warn("%u created job(s) could not be committed; their "
+		    "clients are told 503", b->created);
+	}
+	for (unsigned i = 0; i < b->n; i++) {
+		struct mq_reply *r = &b->pend[i].r;
+
+		if (failed && r->err == ERR_OK) {
+			r->err = ERR_UNAVAILABLE;
+			snprintf(r->msg, sizeof(r->msg), "The job could not be "
+			    "saved: %s", STORE_UNWRITABLE);
+		}
+		cmd_reply_to(d, b->pend[i].to, r);
+	}
+	b->open = false;
+	b->n = b->created = 0;
+	job_publish_counts(d);
+	/* Only now start what the commands made startable: the clients
+	 * hear first. */
+	job_schedule(d);
+}
+
+/* batch_join: open the batch for a create (0), or -1 when no
+ * transaction can be had (the create then answers for itself). */
+static int
+batch_join(struct jobd *d)
+{
+	if (d->batch.n == CMD_BATCH_MAX)
+		batch_flush(d);
+	if (d->batch.open)
+		return 0;
+	if (store_begin(&d->store) == -1)
+		return -1;
+	d->batch.open = true;
+	return 0;
+}
+
 static void
 cmd_handle(struct jobd *d, const char *buf, size_t len)
 {
 	struct act_answer a = { .err = ERR_INTERNAL, .slot = -1 };
-	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, 0, 0, -1, "", "" };
+	struct mq_reply r = { .magic = MQ_MAGIC, .version = MQ_VERSION,
+	    .type = MQ_REPLY, .slot = -1 };
 	struct mq_cmd c;
+	bool batched;
 
 	if (mq_cmd_unpack(&c, buf, len) == -1) {
 		cmd_warn_bounded(d, "%s: malformed command of %zu bytes "
@@ -361,6 +416,9 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 		    "sender gave up; dropped", __func__, c.type, c.reply_to);
 		return;
 	}
+	batched = c.type == MQ_CMD_CREATE && batch_join(d) == 0;
+	if (!batched)
+		batch_flush(d);
 	cmd_dispatch(d, &c, &a);
 	if (a.err == ERR__COUNT)
 		return;
@@ -369,9 +427,15 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	r.slot = a.slot;
 	memcpy(r.id, a.id, sizeof(r.id));
 	snprintf(r.msg, sizeof(r.msg), "%s", a.msg);
+	if (batched) {
+		struct cmd_batch *b = &d->batch;
+
+		memcpy(b->pend[b->n].to, c.reply_to, sizeof(b->pend[b->n].to));
+		b->pend[b->n++].r = r;
+		b->created += a.err == ERR_OK;
+		return;
+	}
 	cmd_reply_to(d, c.reply_to, &r);
-	/* Only now start what the command made startable (a new job, a freed
-	 * slot, a raised max_concurrent_jobs): the client hears first. */
 	job_schedule(d);
 }
 
@@ -403,4 +467,5 @@ cmd_on_readable(struct loop_watch *w, uint32_t events)
 	}
 	if (errno != EAGAIN)
 		log_warn("%s: mq_receive: %s", __func__, strerror(errno));
+	batch_flush(d);
 }

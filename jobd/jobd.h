@@ -61,6 +61,17 @@ struct reasm {
 	char		*buf;			/* NULL = unused */
 };
 
+/* Creates read in one turn, committed together (cmd.c). */
+struct cmd_batch {
+	bool		open;		/* a transaction is open */
+	unsigned	n;		/* answers waiting for the commit */
+	unsigned	created;	/* rows it inserted */
+	struct {
+		char		to[MQ_NAME_MAX];
+		struct mq_reply	r;
+	}		pend[CMD_BATCH_MAX];
+};
+
 struct jobd {
 	struct config		 cfg;
 	struct shm		 shm;
@@ -71,6 +82,7 @@ struct jobd {
 	int			 replyfd;	/* replies.lock (replyq.h) */
 	char			*mqbuf;		/* MQ_MSG_MAX bytes */
 	struct reasm		 reasm[REPLYQ_MAX];
+	struct cmd_batch	 batch;
 	struct job		*jobs;		/* one per slot */
 	struct settings		 settings;
 	uint64_t		 next_seq;

@@ -46,6 +46,7 @@
 #define MQ_REPLY_DEPTH		4
 #define MQ_NAME_MAX		48
 #define MQ_WAIT_MS		1000		/* a responder waits this long */
+#define CMD_BATCH_MAX		64		/* creates per group commit */
 
 /* Responders: worker processes, and reply queues (one per worker, a few
  * more for jobctl runs at the same time; replyq.h). */
