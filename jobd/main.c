@@ -192,12 +192,13 @@ setup(struct jobd *d, const char *path)
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
 	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
-	if ((why = spawn_init()) != NULL)
+	if ((why = spawn_init(d->cfg.state_dir, d->cfg.download_dir)) != NULL)
 		log_warn("jobs run without a PID namespace of their own (%s): "
 		    "a process that leaves a job's group is found by its "
 		    "environment marker only", why);
 	else
-		log_info("each job runs in a PID namespace of its own");
+		log_info("each job runs in %s of its own",
+		    spawn_confinement());
 	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */

@@ -42,6 +42,9 @@ struct spawn_args {
  * (0: none could be made) and jobs-init's path. */
 static int spawn_ns_flags;
 static char spawn_init_path[PATH_MAX];
+/* The state folder jobs-init hides ("-": none, without a mount
+ * namespace, or when downloads lie inside it). */
+static char spawn_hide[PATH_MAX] = "-";
 
 /* spawn_child: runs on a stack of its own in jobd's memory, with jobd
  * stopped, until execve: only system calls, nothing that allocates.
@@ -117,8 +120,16 @@ spawn_probe(int flags)
 }
 
 const char *
-spawn_init(void)
+spawn_init(const char *state_dir, const char *download_dir)
 {
+	/* Namespaces to try, the most confining first. */
+	static const int tries[] = {
+		CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
+		CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS,
+		CLONE_NEWPID,
+		CLONE_NEWUSER | CLONE_NEWPID,
+	};
+	size_t n_state = strlen(state_dir);
 	char self[PATH_MAX], *slash;
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
@@ -132,14 +143,19 @@ spawn_init(void)
 	    JOBINIT_NAME) >= (int)sizeof(spawn_init_path) ||
 	    access(spawn_init_path, X_OK) == -1)
 		return "no " JOBINIT_NAME " beside jobd";
-	/* root may make a PID namespace; anyone else needs a user
-	 * namespace of its own first, where the kernel allows them. */
-	if (spawn_probe(CLONE_NEWPID))
-		spawn_ns_flags = CLONE_NEWPID;
-	else if (spawn_probe(CLONE_NEWUSER | CLONE_NEWPID))
-		spawn_ns_flags = CLONE_NEWUSER | CLONE_NEWPID;
-	else
+	/* root may make namespaces; anyone else needs a user namespace of
+	 * its own first, where the kernel allows them. */
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++)
+		if (spawn_probe(tries[i])) {
+			spawn_ns_flags = tries[i];
+			break;
+		}
+	if (spawn_ns_flags == 0)
 		return "the kernel lets jobd make no PID namespace";
+	if ((spawn_ns_flags & CLONE_NEWNS) &&
+	    !(strncmp(download_dir, state_dir, n_state) == 0 &&
+	    (download_dir[n_state] == '/' || download_dir[n_state] == '\0')))
+		snprintf(spawn_hide, sizeof(spawn_hide), "%s", state_dir);
 	return NULL;
 }
 
@@ -149,20 +165,33 @@ spawn_confined(void)
 	return spawn_ns_flags != 0;
 }
 
+const char *
+spawn_confinement(void)
+{
+	if (spawn_ns_flags == 0)
+		return "none";
+	return spawn_hide[0] == '/' ? "PID, IPC and mount namespaces" :
+	    (spawn_ns_flags & CLONE_NEWNS) ? "PID and IPC namespaces (the "
+	    "downloads lie in state_dir, which is not hidden)" :
+	    "a PID namespace";
+}
+
 int
 spawn_start(char *const *argv, char *const *envp, int dir_fd,
     struct spawn *sp)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, ex[2] = { -1, -1 };
-	char *iargv[ARGV_MAX + 2];
+	char *iargv[ARGV_MAX + 3];
 	struct spawn_args args;
 	bool in_ns = spawn_ns_flags != 0;
 	int null_fd, n = 0;
 
 	/* In a namespace, jobs-init runs first and starts the program. */
-	if (in_ns)
+	if (in_ns) {
 		iargv[n++] = spawn_init_path;
-	for (int i = 0; argv[i] != NULL && n < ARGV_MAX + 1; i++)
+		iargv[n++] = spawn_hide;
+	}
+	for (int i = 0; argv[i] != NULL && n < ARGV_MAX + 2; i++)
 		iargv[n++] = argv[i];
 	iargv[n] = NULL;
 

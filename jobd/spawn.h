@@ -16,13 +16,17 @@ struct spawn {
 	int	exec_fd;
 };
 
-/* spawn_init: at start, find jobs-init beside jobd and see whether jobs
- * can run in a PID namespace of their own (the kernel ends every process
- * in it when the job ends).  Returns NULL, or why they cannot (jobs then
- * run without, and escaped processes are found by their marker only). */
-const char *spawn_init(void);
+/* spawn_init: at start, find jobs-init beside jobd and see which
+ * namespaces jobs can have: PID (the kernel ends every process in it when
+ * the job ends), IPC (no way to jobd's queues) and mount (state_dir and
+ * /dev/shm hidden; jobinit.c).  Returns NULL, or why there are none (jobs
+ * then run without, and escaped processes are found by their marker
+ * only). */
+const char *spawn_init(const char *state_dir, const char *download_dir);
 /* spawn_confined: whether jobs run in a PID namespace of their own. */
 bool spawn_confined(void);
+/* spawn_confinement: what confines jobs, in words, for the log. */
+const char *spawn_confinement(void);
 
 /* spawn_start: start argv with envp in the folder dir_fd.
  * Everything is built by the caller beforehand (style 25).  Returns 0

@@ -19,7 +19,7 @@ check "its leader died with jobd" wait_for 5 gone
 # PR_SET_PDEATHSIG reaches the leader alone, but the leader is the first
 # process of the job's PID namespace: its children, the one that left the
 # group and the session with an empty environment too, die with it.
-check "jobs run in a PID namespace of their own" grep -q "each job runs in a PID namespace" "$T_DIR/log/jobd.log"
+check "jobs run in namespaces of their own" grep -q "each job runs in PID, IPC and mount namespaces" "$T_DIR/log/jobd.log"
 kids_gone() { ! alive "$child" && ! alive "$escaped"; }
 check "its children died with jobd" wait_for 5 kids_gone
 t0=$(date +%s%N)
