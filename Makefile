@@ -41,7 +41,8 @@ BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
         $(BUILD)/bench-ceiling
 
 .SECONDARY:
-.PHONY: all test unit integration asan valgrind run stop deps clean bench
+.PHONY: all test unit integration asan valgrind run stop deps clean bench \
+	queue-test crash-test
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -95,6 +96,14 @@ run: deps
 
 stop:
 	@scripts/stack down --dir $(CURDIR)/var
+
+# Long forms of two integration tests (make test runs short ones).
+queue-test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) QUEUE_JOBS=20000 IT_TIMEOUT=900 TESTS=0041-queue-many.sh tests/run-integration
+crash-test: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) CRASH_KILLS=100 IT_TIMEOUT=1800 TESTS=0046-crash-loop.sh tests/run-integration
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -1,4 +1,5 @@
 /* ring.c: the bounded per-job output ring (see ring.h for the layout). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "ring.h"
@@ -23,9 +24,29 @@ ring_slot(struct ring *r, uint64_t n)
 	return &r->idx[n % OUT_LINES_MAX];
 }
 
+/* ring_sane: whether the counters the writer reads back are ones it
+ * could have written.  The ring lives in shared memory: anything that can
+ * write there could have changed them, and the writer must neither loop
+ * on them nor write outside the arena. */
+static bool
+ring_sane(const struct ring *r)
+{
+	return r->first <= r->next && r->next - r->first <= OUT_LINES_MAX &&
+	    r->head <= OUT_ARENA;
+}
+
+/* ring_line_sane: whether held line l lies inside the arena. */
+static bool
+ring_line_sane(const struct ring_line *l)
+{
+	return l->cap <= OUT_LINE_MAX && l->len <= l->cap &&
+	    l->off <= OUT_ARENA - l->cap;
+}
+
 /* ring_place: find cap contiguous bytes, evicting the oldest lines until
  * they fit.  Used bytes run from the oldest line's offset (tail) to head,
- * wrapping once when head <= tail. */
+ * wrapping once when head <= tail.  At most OUT_LINES_MAX turns: each
+ * evicts a line. */
 static uint32_t
 ring_place(struct ring *r, uint32_t cap)
 {
@@ -33,6 +54,12 @@ ring_place(struct ring *r, uint32_t cap)
 
 	for (;;) {
 		if (ring_held(r) == 0) {
+			r->first = r->next;
+			return 0;
+		}
+		if (!ring_line_sane(ring_slot(r, r->first))) {
+			/* A line out of bounds: the held ones cannot be
+			 * trusted; start the arena afresh. */
 			r->first = r->next;
 			return 0;
 		}
@@ -64,6 +91,13 @@ ring_append(struct ring *r, const char *s, uint32_t len, uint32_t reserve)
 		reserve = OUT_LINE_MAX;
 	if (reserve == 0)
 		reserve = 1;	/* keep offsets distinct so ordering holds */
+	if (!ring_sane(r)) {
+		/* Changed under us: drop what is held, keep counting. */
+		if (r->first > r->next)
+			r->next = r->first;
+		r->first = r->next;
+		r->head = 0;
+	}
 	off = ring_place(r, reserve);
 	memcpy(r->arena + off, s, len);
 	l = ring_slot(r, r->next);
@@ -82,7 +116,7 @@ ring_replace(struct ring *r, uint64_t n, const char *s, uint32_t len)
 	if (n < r->first || n >= r->next)
 		return -1;
 	l = ring_slot(r, n);
-	if (len > l->cap)
+	if (len > l->cap || !ring_line_sane(l))
 		return -1;
 	memcpy(r->arena + l->off, s, len);
 	l->len = len;

@@ -1,4 +1,5 @@
 /* test_ring.c: the bounded output ring. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "shared/ring.h"
@@ -103,9 +104,56 @@ test_replace(void)
 	free(r);
 }
 
+/* test_scribbled: whatever is written over the ring's counters and
+ * index (anything that can write the shared memory could), the writer
+ * neither loops for ever nor writes outside the arena (ASan would say),
+ * and goes on numbering lines. */
+static void
+test_scribbled(void)
+{
+	struct ring *r = ring_new();
+	unsigned seed = 12345;
+	char line[OUT_LINE_MAX];
+	uint32_t len;
+	bool ok = true;
+
+	memset(line, 'x', sizeof(line));
+	for (int round = 0; round < 200; round++) {
+		uint64_t n;
+
+		for (int i = 0; i < 20; i++)
+			ring_append(r, line, (uint32_t)(rand_r(&seed) % 300),
+			    OUT_LINE_MAX);
+		/* Scribble: counters, and a few index entries. */
+		switch (round % 4) {
+		case 0: r->first = r->next + 1 + (uint64_t)rand_r(&seed); break;
+		case 1: r->head = 0xffffffffu - (uint32_t)rand_r(&seed) % 100; break;
+		case 2: r->next = r->first + 100000; break;
+		default:
+			for (int i = 0; i < 5; i++) {
+				struct ring_line *l = &r->idx[rand_r(&seed) %
+				    OUT_LINES_MAX];
+
+				l->off = (uint32_t)rand_r(&seed) * 7u;
+				l->cap = (uint32_t)rand_r(&seed);
+				l->len = (uint32_t)rand_r(&seed);
+			}
+		}
+		n = ring_append(r, "after", 5, 5);
+		ok &= ring_held(r) <= OUT_LINES_MAX;
+		ok &= ring_line(r, n, &len) != NULL && len == 5;
+		ring_replace(r, n, "AFTER", 5);
+		for (uint64_t k = r->first; k < r->next; k++)
+			(void)ring_line(r, k, &len);
+	}
+	T_CHECK(ok);
+	free(r);
+}
+
 int
 main(void)
 {
+	test_scribbled();
 	test_basic();
 	test_count_bound();
 	test_bytes_bound();
