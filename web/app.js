@@ -36,6 +36,9 @@ const PAGE = 20;
 const POLL_MS = 2000;
 const BACKOFF_MAX_MS = 8000;
 const LOG_MAX = 5000;		// lines kept in the page
+// A '\r' redraw rewrites a line in place (its number stays): each poll
+// asks again for the last few lines held, and updates those that changed.
+const REDRAW_LINES = 4;
 const TOKEN_KEY = 'jobs.token';
 
 const $ = (id) => document.getElementById(id);
@@ -200,9 +203,12 @@ function anythingLive() {
 function schedule(delay = POLL_MS) {
 	clearTimeout(S.timer);
 	S.timer = 0;
-	if (document.hidden || !S.mode) return;
-	if (S.down) S.timer = setTimeout(checkHealth, S.downDelay);
-	else if (anythingLive()) S.timer = setTimeout(tick, delay);
+	if (!document.hidden && S.mode) {
+		if (S.down) S.timer = setTimeout(checkHealth, S.downDelay);
+		else if (anythingLive()) S.timer = setTimeout(tick, delay);
+	}
+	// For people and tests: is the page polling, and for what.
+	document.documentElement.dataset.poll = S.timer ? (S.down ? 'health' : 'live') : 'off';
 }
 // tick: while anything is live: the health (a daemon that stopped still has
 // its history read), then the open job's new lines, and the list when a
@@ -221,8 +227,8 @@ async function tick() {
 	schedule();
 }
 document.addEventListener('visibilitychange', () => {
-	if (document.hidden) { clearTimeout(S.timer); S.timer = 0; }
-	else if (S.mode) { if (S.down) checkHealth(); else tick(); }
+	if (document.hidden) schedule();
+	else if (S.mode) { if (S.down) checkHealth(); else if (anythingLive()) tick(); }
 });
 
 async function refreshAll() {
@@ -533,7 +539,6 @@ function fillRow(li, job) {
 	meta.textContent = `${fmtTime(job.created_at)}${d != null ? ` · ${job.finished_at != null ? 'took' : 'for'} ${fmtDuration(d)}` : ''}`;
 	if (S.open && S.open.id === job.id) b.setAttribute('aria-current', 'true');
 	else b.removeAttribute('aria-current');
-	b.setAttribute('aria-label', `${jobTitle(job)}, ${STATUS_WORDS[job.status] || job.status}, created ${fmtTime(job.created_at)}`);
 }
 function markCurrent() {
 	for (const b of $('job-list').querySelectorAll('li > button')) {
@@ -605,8 +610,19 @@ $('job-close').addEventListener('click', closeJob);
 async function pollJob() {
 	const o = S.open;
 	if (!o) return;
-	const a = await api('GET', `/api/jobs/${encodeURIComponent(o.id)}?since=${o.next}`, { etag: o.etag });
+	const since = Math.max(0, o.next - REDRAW_LINES);
+	const a = await api('GET', `/api/jobs/${encodeURIComponent(o.id)}?since=${since}`, { etag: o.etag });
 	if (o !== S.open || a.status === 304) return;
+	if (a.status === 200 && a.data.output_next < o.next && !isLive(a.data)) {
+		// The finished record holds fewer lines than the page: the
+		// daemon stopped while the job ran and wrote its end anew.
+		// Its lines follow what the page has.
+		$('log').append(el('div', { class: 'gap', role: 'note',
+			text: '… the daemon restarted; the record it kept of this download: …' }));
+		o.next = 0;
+		o.etag = null;
+		return pollJob();
+	}
 	if (a.status === 200) {
 		o.etag = a.headers.get('ETag');
 		applyJob(a.data);
@@ -627,8 +643,9 @@ function applyJob(job) {
 	const out = Array.isArray(job.output) ? job.output : [];
 	if (typeof job.output_next === 'number' && job.output_next >= o.next) {
 		const start = job.output_next - out.length;
-		if (start > o.next) addGap(start - o.next, o.next === 0);
-		appendLines(out.slice(Math.max(0, o.next - start)));
+		if (start > o.next) addGap(start - o.next);
+		redrawLines(out, start, o.next);
+		appendLines(out.slice(Math.max(0, o.next - start)), Math.max(start, o.next));
 		o.next = job.output_next;
 	}
 	// An answer behind what the page holds (read from the history while
@@ -639,16 +656,26 @@ function applyJob(job) {
 	updateListRow(o.job);
 }
 
-function addGap(n, atStart) {
+function addGap(n) {
 	$('log').append(el('div', { class: 'gap', role: 'note',
-		text: atStart ? `… ${n} earlier line${n > 1 ? 's' : ''} no longer kept (the service keeps the last 500) …`
-			: `… ${n} line${n > 1 ? 's' : ''} missed: written faster than this page asked …` }));
+		text: `… ${n} line${n > 1 ? 's' : ''} not shown: the service keeps a download's last 500 lines …` }));
 }
-function appendLines(lines) {
+// redrawLines: lines numbered start.. that the page already holds (below
+// next), as they stand now.
+function redrawLines(out, start, next) {
+	let e = $('log').lastElementChild;
+	for (; e; e = e.previousElementSibling) {
+		if (!e.classList.contains('line')) break;
+		const n = Number(e.dataset.n);
+		if (n < start || n >= next + REDRAW_LINES) break;
+		if (n < next && e.textContent !== out[n - start]) e.textContent = out[n - start];
+	}
+}
+function appendLines(lines, first) {
 	if (!lines.length) return;
 	const log = $('log');
 	const f = document.createDocumentFragment();
-	for (const l of lines) f.append(el('div', { class: 'line', text: l }));
+	lines.forEach((l, i) => f.append(el('div', { class: 'line', 'data-n': first + i, text: l })));
 	log.append(f);
 	let extra = log.childElementCount - LOG_MAX;
 	while (extra-- > 0) log.firstElementChild.remove();
@@ -660,6 +687,11 @@ $('log').addEventListener('scroll', () => {
 	const atEnd = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
 	if (atEnd !== S.follow) { S.follow = atEnd; showFollow(); }
 });
+// A log box that changes size (a phone turned, a window resized) stays
+// at its end while it follows.
+new ResizeObserver(() => {
+	if (S.follow) $('log').scrollTop = $('log').scrollHeight;
+}).observe($('log'));
 function showFollow() {
 	$('log').dataset.follow = S.follow ? 'on' : 'off';
 	$('follow-state').textContent = S.follow ? '' : 'Scrolling paused.';
