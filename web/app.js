@@ -126,6 +126,12 @@ function listPath(cursor) {
 // --- Formatting ------------------------------------------------------------
 const timeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 const fmtTime = (t) => (t == null ? '—' : timeFmt.format(new Date(t * 1000)));
+const clockFmt = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+// fmtEnd: an end time, without its date when that is the start's.
+function fmtEnd(start, end) {
+	const a = new Date(start * 1000), b = new Date(end * 1000);
+	return a.toDateString() === b.toDateString() ? clockFmt.format(b) : timeFmt.format(b);
+}
 function fmtDuration(s) {
 	if (s == null || !isFinite(s)) return '—';
 	s = Math.max(0, Math.round(s));
@@ -536,7 +542,10 @@ function fillRow(li, job) {
 	badge(bd, job.status);
 	title.textContent = jobTitle(job);
 	const d = duration(job);
-	meta.textContent = `${fmtTime(job.created_at)}${d != null ? ` · ${job.finished_at != null ? 'took' : 'for'} ${fmtDuration(d)}` : ''}`;
+	let m = fmtTime(job.created_at);
+	if (job.finished_at != null) m += ` → ${fmtEnd(job.created_at, job.finished_at)}`;
+	if (d != null) m += ` · ${job.finished_at != null ? 'took' : 'running for'} ${fmtDuration(d)}`;
+	meta.textContent = m;
 	if (S.open && S.open.id === job.id) b.setAttribute('aria-current', 'true');
 	else b.removeAttribute('aria-current');
 }
@@ -722,6 +731,7 @@ function renderJob() {
 	if (p.percent != null) pct = p.urls ? ((p.url - 1) + p.percent / 100) / p.urls * 100 : p.percent;
 	else if (p.url != null && p.urls) pct = (p.url - 1) / p.urls * 100;
 	if (j.status === 'completed') pct = 100;
+	else if (pct == null && !isLive(j)) pct = 0;
 	if (pct == null) bar.removeAttribute('value'); else bar.value = Math.max(0, Math.min(100, pct));
 	bar.dataset.percent = pct == null ? '' : pct.toFixed(1);
 	const bits = [];

@@ -284,6 +284,14 @@ try {
 			document.querySelectorAll('#log .line').length >= 3);
 	await shot('recovered');
 
+	await page.selectOption('#filter', 'failed');
+	await waitCheck('the status filter shows only what it names', page, () => {
+		const b = [...document.querySelectorAll('#job-list .badge')].map((x) => x.textContent);
+		return b.length >= 1 && b.every((x) => x === 'failed');
+	});
+	await page.selectOption('#filter', '');
+	await waitCheck('... and all again', page, () => document.querySelectorAll('#job-list li').length >= 4);
+
 	// --- Admin ----------------------------------------------------------
 	await page.click('#sign-out');
 	await waitCheck('sign-out asks for a token again and forgets it', page,
@@ -318,6 +326,21 @@ try {
 	await page.emulateMedia({ colorScheme: 'dark' });
 	await axe('dark');
 	await shot('dark');
+
+	await page.emulateMedia({ colorScheme: 'light' });
+	await page.fill('#whose', 'bob');
+	await page.keyboard.press('Enter');
+	await waitCheck("a page of bob's 23 jobs: 20, and a way to older ones", page,
+		() => /bob/.test(document.querySelector('#jobs-h').textContent) &&
+			document.querySelectorAll('#job-list li').length === 20 && !document.querySelector('#older').hidden);
+	await page.click('#older');
+	await waitCheck('the older page (next_cursor): the other 3', page,
+		() => document.querySelectorAll('#job-list li').length === 3 && document.querySelector('#older').hidden &&
+			!document.querySelector('#newer').hidden);
+	await shot('paging');
+	await page.click('#newer');
+	await waitCheck('back to the newest page', page,
+		() => document.querySelectorAll('#job-list li').length === 20 && document.querySelector('#newer').hidden);
 
 	check('no request to another host', foreign.length === 0, foreign.slice(0, 3).join(' '));
 	check('no Content-Security-Policy violation', cspErrors.length === 0, cspErrors.slice(0, 2).join(' | '));

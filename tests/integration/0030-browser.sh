@@ -17,6 +17,11 @@ if [ ! -f "$B/node_modules/.package-lock.json" ] ||
 	    { fail "npm ci in tests/browser"; summary; exit 1; }
 fi
 stack_up
+# bob: 23 short jobs, more than a page of the list (20), for its paging.
+for i in $(seq 20); do create "lines=0" '{}' "$TB"; done
+wait_for 20 finished "$JOB" "$TB"
+for i in 1 2 3; do create "lines=0" '{}' "$TB"; done
+check "bob's jobs made" is "$ST" 201
 shots="$T_TOP/test-artefacts/browser"
 mkdir -p "$shots" && rm -f "$shots"/*.png
 out="$T_DIR/browser.out"
