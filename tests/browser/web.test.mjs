@@ -16,7 +16,9 @@ const ORIGIN = new URL(URL0).origin;
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const furl = (q) => `https://open.spotify.com/track/AAAAAAAAAAAAAAAAAAAAAA?${q}`;
-const T = 15000;	// the longest any one condition is waited for
+// The longest any one condition is waited for (longer under valgrind).
+const SCALE = Number(process.env.T_SCALE || 1);
+const T = 15000 * SCALE;
 
 let passed = 0, failed = 0;
 function check(desc, cond, detail = '') {
@@ -26,7 +28,7 @@ function check(desc, cond, detail = '') {
 // waitCheck: a check on a condition the page reaches by itself.
 async function waitCheck(desc, page, fn, arg, timeout = T) {
 	try {
-		await page.waitForFunction(fn, arg, { timeout, polling: 50 });
+		await page.waitForFunction(fn, arg, { timeout: timeout === T ? T : timeout * SCALE, polling: 50 });
 		check(desc, true);
 		return true;
 	} catch (e) {
@@ -270,6 +272,14 @@ try {
 	await page.click(`#job-list li[data-id="${retried}"] button`);
 	await waitCheck('the retried job is open and live', page,
 		() => document.querySelector('#job-badge').textContent === 'running' && document.documentElement.dataset.poll === 'live');
+	const visible = (hidden) => page.evaluate((h) => {
+		Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+		document.dispatchEvent(new Event('visibilitychange'));
+	}, hidden);
+	await visible(true);
+	check('a hidden tab polls nothing', await page.evaluate(() => document.documentElement.dataset.poll === 'off'));
+	await visible(false);
+	await waitCheck('... and polls again when shown', page, () => document.documentElement.dataset.poll === 'live');
 	stack('jobd-stop');
 	await waitCheck('the page says the service is restarting', page,
 		() => /restarting/.test(document.querySelector('#notice').textContent));

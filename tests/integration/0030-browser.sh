@@ -25,7 +25,7 @@ check "bob's jobs made" is "$ST" 201
 shots="$T_TOP/test-artefacts/browser"
 mkdir -p "$shots" && rm -f "$shots"/*.png
 out="$T_DIR/browser.out"
-T_URL=$URL T_TA=$TA T_TR=$TR T_DIR=$T_DIR T_TOP=$T_TOP T_SHOTS=$shots \
+T_SCALE=$(( T_SLACK > 0 ? 3 : 1 )) T_URL=$URL T_TA=$TA T_TR=$TR T_DIR=$T_DIR T_TOP=$T_TOP T_SHOTS=$shots \
     timeout -k 5 150 node "$B/web.test.mjs" > "$out" 2>&1
 rc=$?
 # Its checks count as this file's; its own summary line is not repeated.
