@@ -66,6 +66,8 @@ try {
 	async function shot(name) {
 		step++;
 		const n = `${String(step).padStart(2, '0')}-${name}`;
+		// From the top: a sticky part stays where a scrolled page put it.
+		await page.evaluate(() => window.scrollTo(0, 0));
 		await page.screenshot({ path: `${SHOTS}/${n}-desktop.png`, fullPage: true });
 		await page.setViewportSize({ width: 390, height: 844 });
 		await page.screenshot({ path: `${SHOTS}/${n}-phone.png`, fullPage: true });
@@ -351,6 +353,22 @@ try {
 	await page.click('#newer');
 	await waitCheck('back to the newest page', page,
 		() => document.querySelectorAll('#job-list li').length === 20 && document.querySelector('#newer').hidden);
+
+	// remote_user mode, as the page sees it: a request without a token
+	// succeeds (here the browser's requests get alice's token on the way,
+	// as a web server would vouch for her).
+	const rctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+	try {
+		await rctx.route(`${ORIGIN}/api/**`, (r) => r.continue({
+			headers: { ...r.request().headers(), authorization: `Bearer ${TA}` } }));
+		const rp = await rctx.newPage();
+		await rp.goto(URL0);
+		await waitCheck('remote_user: no sign-in asked, no sign-out offered', rp, () =>
+			!document.querySelector('#app').hidden && document.querySelector('#signin').hidden &&
+			document.querySelector('#sign-out').hidden && document.querySelectorAll('#job-list li').length >= 4);
+	} finally {
+		await rctx.close();
+	}
 
 	check('no request to another host', foreign.length === 0, foreign.slice(0, 3).join(' '));
 	check('no Content-Security-Policy violation', cspErrors.length === 0, cspErrors.slice(0, 2).join(' | '));
