@@ -14,10 +14,25 @@ check "unknown path 404" is "$ST" 404
 check "404 is json" is "$(jb 'has("error")')" true
 api GET /api/jobs/x/y/z
 check "deep unknown path 404" is "$ST" 404
-for p in /api /api/ /api/jobs/ /index.html; do
+for p in /api /api/ /api/jobs/ /x.html /web/index.html /nope/; do
 	api GET "$p" "" -
 	check "$p: 404 in JSON" is "$ST $(jb 'has("error")') $(hdr Content-Type)" "404 true application/json; charset=utf-8"
 done
+
+# The web page: / and its files, with the page's security headers.
+api GET / "" -
+check "/ is the page" is "$ST $(hdr Content-Type)" "200 text/html; charset=utf-8"
+check "the page is web/index.html" cmp -s "$T_DIR/body" "$T_TOP/web/index.html"
+check "CSP" is "$(hdr Content-Security-Policy)" "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+check "nosniff" is "$(hdr X-Content-Type-Options)" nosniff
+check "no referrer" is "$(hdr Referrer-Policy)" no-referrer
+for f in index.html:text/html app.css:text/css app.js:text/javascript; do
+	api GET "/${f%%:*}" "" -
+	check "/${f%%:*}: ${f#*:}" is "$ST $(hdr Content-Type) $(hdr X-Content-Type-Options)" "200 ${f#*:}; charset=utf-8 nosniff"
+done
+# The API's answers keep their own headers.
+api GET /api/health "" -
+check "no page headers on the API" is "$(hdr Content-Security-Policy)$(hdr Cache-Control)" "no-cache"
 
 # A second stack on the same port does not come up half: it says why and
 # stops what it started (the first one's nginx would answer its health).
@@ -72,6 +87,6 @@ ctl user enable bob
 api GET /api/jobs "" "$TB"
 check "enabled again 200" is "$ST" 200
 
-# Outside /api/: nginx answers, still JSON.
-ST=$(curl -s -o /dev/null -w '%{http_code}' "$URL/index.html")
+# Outside /api/ and the page: nginx answers, still JSON.
+ST=$(curl -s -o /dev/null -w '%{http_code}' "$URL/x.html")
 check "non-api path 404" is "$ST" 404
