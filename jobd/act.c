@@ -424,6 +424,18 @@ act_harvest_slot(void *arg, const struct jobtab_slot *sl)
 }
 
 void
+act_save_running(struct jobd *d)
+{
+	for (uint32_t i = 0; i < d->cfg.slots; i++) {
+		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+
+		if (d->jobs[i].pid != 0 && !d->jobs[i].exited &&
+		    (sl->m.status == JOB_RUNNING || sl->m.status == JOB_CANCELLED))
+			act_harvest_slot(d, sl);
+	}
+}
+
+void
 act_harvest(struct jobd *d)
 {
 	shm_harvest(d->cfg.instance, act_harvest_slot, d);

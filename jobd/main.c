@@ -211,6 +211,7 @@ teardown(struct jobd *d)
 
 	job_kill_all(d);
 	job_save_rows(d);
+	act_save_running(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
 		if (d->jobs[i].row_unsaved) {
 			log_warn("job in slot %u: its last row could not be "

@@ -67,3 +67,16 @@ api GET "/api/jobs/$stubborn"
 check "still cancelled, -9" is "$(jb .status):$(jb .return_code)" "cancelled:-9"
 check "ended after it started" is "$(jb '.finished_at >= .started_at')" true
 check "its output and the cancel line kept" is "$(jb '[.output[]|select(test("Processing|cancelled by alice"))]|length')" 2
+
+# A clean stop (SIGTERM) while a job runs: its lines are kept in its row
+# and the restart line comes after them, numbered on.
+create "lines=5&hang=1"; stopped=$JOB
+has5() { api GET "/api/jobs/$stopped"; [ "$(jb '.output|length')" -ge 6 ]; }
+check "running job printed its lines" wait_for 10 has5
+before=$(jb .output_next)
+"$T_TOP/scripts/stack" jobd-stop --dir "$T_DIR"
+"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+api GET "/api/jobs/$stopped"
+check "after a clean stop: failed, its lines kept" is "$(jb .status):$(jb '[.output[]|select(test("line [0-4]$"))]|length')" "failed:5"
+check "the restart line numbered after them" is "$(jb .output_next)" "$((before + 1))"
+check "and last" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -q 'jobd restarted'"
