@@ -11,14 +11,18 @@ BUILD    ?= build
 
 WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
             -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
+# CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 keeps the
+# project's warnings, standard and library flags, which live apart).
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c17 -D_GNU_SOURCE -pthread $(WARN) -I. -MMD -MP \
-            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -pthread
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PROJ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread $(WARN) -I. -MMD -MP $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -pthread
 ifneq ($(SANITIZE),)
-CFLAGS   += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+PROJ_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
+ALL_CFLAGS = $(PROJ_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 SHARED_SRC := $(wildcard shared/*.c)
 JOBD_SRC   := $(filter-out jobd/jobctl.c jobd/jobinit.c,$(wildcard jobd/*.c))
@@ -41,13 +45,18 @@ BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
         $(BUILD)/bench-ceiling
 
 .SECONDARY:
-.PHONY: all test unit integration asan valgrind run stop deps clean bench \
+.PHONY: all test unit integration asan valgrind run stop deps clean bench pkgs-present \
 	queue-test crash-test
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c | pkgs-present
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Say which library is missing instead of failing on a header.
+pkgs-present:
+	@pkg-config --print-errors --exists $(PKGS) || { echo "make: missing" \
+	    "development packages; run scripts/deps as root (make deps)" >&2; exit 1; }
 
 $(BUILD)/jobd: $(JOBD_OBJ) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -110,6 +119,6 @@ bench: deps
 	@scripts/bench
 
 clean:
-	rm -rf build build-asan
+	rm -rf $(BUILD) build build-asan
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -35,7 +35,7 @@ static const char *const act_conflict[ACT__COUNT] = {
 	    "retried.",
 };
 
-static void
+static void __attribute__((format(printf, 3, 4)))
 act_answer(struct act_answer *a, enum err e, const char *fmt, ...)
 {
 	va_list ap;

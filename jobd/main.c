@@ -156,7 +156,9 @@ setup(struct jobd *d, const char *path)
 	raise_nofile();
 	/* Orphans of a job's tree are reparented to jobd and reaped here,
 	 * not left as zombies for an init that may not reap them. */
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		log_warn("cannot become a subreaper (%s): orphans of jobs go to "
+		    "init", strerror(errno));
 	mkdir_or_die(d->cfg.state_dir, 0750);
 	if (snprintf(tmp, sizeof(tmp), "%s/tmp", d->cfg.state_dir) >=
 	    (int)sizeof(tmp))
