@@ -41,6 +41,32 @@ on_stop(int sig)
 	stop_requested = 1;
 }
 
+/* listen_fds: the first socket systemd passed (LISTEN_FDS, for this
+ * process: LISTEN_PID), or 0 when none was; the variables are then
+ * cleared so that no child takes them for its own. */
+#define SD_LISTEN_FDS_START	3
+static int
+listen_fds(void)
+{
+	const char *pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	uint64_t p, k;
+	int fd = 0;
+
+	if (pid != NULL && n != NULL &&
+	    valid_u64(pid, strlen(pid), INT32_MAX, &p) == 0 &&
+	    (pid_t)p == getpid() && valid_u64(n, strlen(n), 1024, &k) == 0 &&
+	    k >= 1) {
+		fd = SD_LISTEN_FDS_START;
+		if (k > 1)
+			log_warn("systemd passed %llu sockets; serving the first",
+			    (unsigned long long)k);
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return fd;
+}
+
 static void
 serve(struct app *a, int sock)
 {
@@ -175,7 +201,11 @@ main(int argc, char *argv[])
 		log_fatal("%s", err);
 	if (workers == 0)
 		workers = a.cfg.workers;
-	if (sockpath == NULL && a.cfg.socket[0] != '\0')
+	/* Where to listen: -s; else a socket systemd passed (socket
+	 * activation); else [fcgi] socket; else fd 0 (spawn-fcgi,
+	 * lighttpd's bin-path, inetd style). */
+	if (sockpath == NULL && (sock = listen_fds()) == 0 &&
+	    a.cfg.socket[0] != '\0')
 		sockpath = a.cfg.socket;
 	if (FCGX_Init() != 0)
 		log_fatal("FCGX_Init failed");
@@ -196,7 +226,7 @@ main(int argc, char *argv[])
 		log_info("removed %d reply queue(s) of processes that are gone",
 		    swept);
 	log_info("ready: %u workers on %s", workers, sockpath ? sockpath :
-	    "fd 0");
+	    sock == SD_LISTEN_FDS_START ? "the socket systemd passed" : "fd 0");
 	supervise(&a, sock, workers);
 	if (sockpath != NULL)
 		unlink(sockpath);

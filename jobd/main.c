@@ -21,6 +21,7 @@
 #include "jobd.h"
 #include "shared/db.h"
 #include "shared/log.h"
+#include "notify.h"
 #include "sig.h"
 #include "spawn.h"
 #include "sweep.h"
@@ -279,6 +280,9 @@ main(int argc, char *argv[])
 	    d.cfg.instance, d.cfg.slots,
 	    (long long)d.settings.max_concurrent_jobs);
 	job_schedule(&d);
+	if (notify_send("READY=1") == -1)
+		log_warn("cannot tell the service manager jobd is ready: %s",
+		    strerror(errno));
 	while (!d.stopping) {
 		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
 		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
@@ -292,6 +296,7 @@ main(int argc, char *argv[])
 			log_fatal("epoll_wait: %s", strerror(errno));
 		publish_stats(&d);
 	}
+	notify_send("STOPPING=1");
 	teardown(&d);
 	log_info("stopped");
 	return 0;
