@@ -28,7 +28,7 @@ api_since(struct req *r, uint64_t *since)
 }
 
 /* api_job_id: the route's id; a malformed one is a 404 like a missing
- * job (API.md "Precise points"). */
+ * job (doc/api.md "Order of checks"). */
 static int
 api_job_id(struct req *r, uint8_t uuid[16])
 {

@@ -1,4 +1,4 @@
-/* auth.h: who is asking (API.md "Identity"). */
+/* auth.h: who is asking (doc/api.md "Identity"). */
 #ifndef AUTH_H
 #define AUTH_H
 

@@ -210,7 +210,7 @@ main(int argc, char *argv[])
 	if (FCGX_Init() != 0)
 		log_fatal("FCGX_Init failed");
 	if (sockpath != NULL) {
-		mode_t old = umask(007);	/* rule 8: the web server's group */
+		mode_t old = umask(007);	/* design rule 8: the web server's group */
 
 		unlink(sockpath);
 		sock = FCGX_OpenSocket(sockpath, 1024);

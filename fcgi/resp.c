@@ -1,4 +1,4 @@
-/* resp.c: every answer goes out here: status, headers, JSON (API.md
+/* resp.c: every answer goes out here: status, headers, JSON (doc/api.md
  * "Errors"): Content-Type and Cache-Control on all of them. */
 #include <stdio.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 
 /* route_dispatch: answer r: 404 for an unknown path, 405 with Allow for
  * a known path with another method, 401/403 for identity and role, then
- * the handler (API.md "Order of checks"). */
+ * the handler (doc/api.md "Order of checks"). */
 void route_dispatch(struct app *a, struct req *r);
 
 #endif

@@ -1,5 +1,5 @@
 /* view.h: one job as the API shows it, from the live table when jobd
- * holds it (no round trip: rule 1), else from SQLite. */
+ * holds it (no round trip: design rule 1), else from SQLite. */
 #ifndef VIEW_H
 #define VIEW_H
 

@@ -191,7 +191,7 @@ out:
 }
 
 /* act_lookup: the caller's job by id, live or stored.  Another user's job
- * answers as a missing one (API.md "Identity").  Returns the live job or
+ * answers as a missing one (doc/api.md "Identity").  Returns the live job or
  * NULL; *b is filled for stored-only jobs (b->urls != NULL). */
 static struct job *
 act_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,

@@ -444,7 +444,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	}
 	j->started_mono = jobd_mono();
 	if (job_set_status(j, JOB_RUNNING, NULL) == -1) {
-		/* rule 6: a job runs only once its row says 'running' (else a
+		/* design rule 6: a job runs only once its row says 'running' (else a
 		 * crash would run it twice).  Its row still says 'queued': it
 		 * waits, queued, until the database takes writes again. */
 		jobtab_write_begin(&sl->gen);
@@ -486,7 +486,7 @@ out:
 }
 
 /* job_start: a job that cannot start fails with 127 and a line saying
- * why (API.md "status"). */
+ * why (doc/api.md "Outcome"). */
 static void
 job_start(struct job *j)
 {
@@ -646,7 +646,7 @@ job_output_json(const struct ring *r)
 }
 
 /* job_outcome: status and return code once everything has ended
- * (API.md "status", "Outcome"). */
+ * (doc/api.md "Outcome"). */
 static void
 job_outcome(struct job *j, enum job_status *st, int *rc)
 {

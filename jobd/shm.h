@@ -15,7 +15,7 @@ struct shm {
 };
 
 /* shm_create: create or reuse the instance's table with nslots slots,
- * mode 0640 (rule 8), every slot free.  A table of another size is
+ * mode 0640 (design rule 8), every slot free.  A table of another size is
  * retired (readers remap) and replaced.  Returns 0, or -1 with errno. */
 int shm_create(struct shm *s, const char *instance, uint32_t nslots);
 

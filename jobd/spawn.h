@@ -1,4 +1,4 @@
-/* spawn.h: start a job's process (ARCHITECTURE.md rule 5): argv, never
+/* spawn.h: start a job's process (design rule 5): argv, never
  * a shell; its own process group; stdin /dev/null; stdout and stderr on
  * pipes of their own; a clean environment; killed if jobd dies. */
 #ifndef SPAWN_H
@@ -29,7 +29,8 @@ bool spawn_confined(void);
 const char *spawn_confinement(void);
 
 /* spawn_start: start argv with envp in the folder dir_fd.
- * Everything is built by the caller beforehand (style 25).  Returns 0
+ * Everything is built by the caller beforehand (nothing is allocated
+ * in the child).  Returns 0
  * and fills sp, or -1 with errno when jobd could not start it. */
 int spawn_start(char *const *argv, char *const *envp, int dir_fd,
     struct spawn *sp);

@@ -513,7 +513,7 @@ store_recover(struct store *st, const char *note)
 	sqlite3_stmt *q;
 	int rc = 0;
 
-	/* rule 6: a job that was running when jobd stopped does not run
+	/* design rule 6: a job that was running when jobd stopped does not run
 	 * again; it is failed with a line saying why, numbered after the
 	 * lines it had, and -9 since jobd's death killed it (PDEATHSIG). */
 	if (sqlite3_prepare_v2(st->db, "UPDATE jobs SET status = 'failed', "

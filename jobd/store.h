@@ -1,5 +1,5 @@
 /* store.h: every SQL statement jobd runs.  jobd is the only writer of
- * job rows (ARCHITECTURE.md). */
+ * job rows (design rule 2). */
 #ifndef STORE_H
 #define STORE_H
 
@@ -17,14 +17,14 @@ struct store {
 	sqlite3_stmt	*setting_put;
 	sqlite3_stmt	*sweep, *exists, *next_queued, *live_count;
 	/* WAL checkpoints run on a thread of their own, so copying pages
-	 * back into the database never stalls the loop (rule 3). */
+	 * back into the database never stalls the loop (design rule 3). */
 	pthread_t	 ckpt_thread;
 	pthread_mutex_t	 ckpt_lock;
 	pthread_cond_t	 ckpt_wake;
 	bool		 ckpt_running;
 	bool		 ckpt_stop;
 	char		*path;
-	/* How long the loop waited on SQLite writes (rule 3): logged when
+	/* How long the loop waited on SQLite writes (design rule 3): logged when
 	 * jobd stops, and each write over STORE_SLOW_MS at once. */
 	uint64_t	 writes;
 	double		 write_total, write_longest;
@@ -112,7 +112,7 @@ int store_sweep(struct store *st, double cutoff, int limit);
 int store_save_output(struct store *st, const char *id, const char *lines,
     uint64_t next);
 
-/* store_recover: at start, mark running rows failed (rule 6) with the
+/* store_recover: at start, mark running rows failed (design rule 6) with the
  * line note, and end cancels that were never reaped. */
 int store_recover(struct store *st, const char *note);
 

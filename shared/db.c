@@ -6,7 +6,7 @@
 #include "db.h"
 
 /* Rows are written when a job is created and at each change of status,
- * so a restart finds every job a client was told about (rule 6). */
+ * so a restart finds every job a client was told about (design rule 6). */
 static const char db_schema[] =
 	"CREATE TABLE IF NOT EXISTS jobs ("
 	" seq INTEGER PRIMARY KEY,"		/* creation order */
@@ -83,7 +83,7 @@ db_open(const char *path, bool writable, char *err, size_t errsz)
 	    SQLITE_OPEN_READONLY;
 	mode_t old;
 
-	/* rule 8: the file and its -wal/-shm are the service group's only. */
+	/* design rule 8: the file and its -wal/-shm are the service group's only. */
 	old = umask(007);
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK)

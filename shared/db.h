@@ -1,6 +1,6 @@
 /* db.h: the SQLite file's schema and how each program opens it.  jobd is
  * the only writer of job rows; jobctl writes users and tokens; responders
- * open it read-only (ARCHITECTURE.md rule 1). */
+ * open it read-only (design rule 1). */
 #ifndef DB_H
 #define DB_H
 

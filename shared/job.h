@@ -22,7 +22,7 @@ enum progress_known {
 	PROGRESS_PERCENT = 1 << 3,
 };
 
-/* API.md "progress": each field null until known. */
+/* doc/api.md "Progress": each field null until known. */
 struct progress {
 	int32_t		url;
 	int32_t		urls;

@@ -1,4 +1,4 @@
-/* jobjson.h: the job object of API.md, built with json-c from the same
+/* jobjson.h: the job object of doc/api.md, built with json-c from the same
  * fields whether they come from the live table or from SQLite. */
 #ifndef JOBJSON_H
 #define JOBJSON_H

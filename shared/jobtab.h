@@ -5,7 +5,7 @@
  * (gen) that the writer makes odd before a change and even after it;
  * a reader copies what it needs and keeps the copy only if gen was even
  * and unchanged across the copy, so a torn read is never served
- * (ARCHITECTURE.md rule 1). */
+ * (design rule 1). */
 #ifndef JOBTAB_H
 #define JOBTAB_H
 
@@ -107,7 +107,7 @@ struct job_snap {
 	char		*lines;		/* owned, concatenated */
 };
 
-/* Names derived from the instance (ARCHITECTURE.md rule 7).  Each writes
+/* Names derived from the instance (design rule 7).  Each writes
  * into buf (size MQ_NAME_MAX) and returns 0, or -1 on a bad instance. */
 int jobtab_shm_name(char *buf, size_t size, const char *instance);
 int jobtab_mq_name(char *buf, size_t size, const char *instance);

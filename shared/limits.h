@@ -1,8 +1,8 @@
-/* limits.h: every cap of the system in one place (ARCHITECTURE.md rule 4). */
+/* limits.h: every cap of the system in one place (design rule 4). */
 #ifndef LIMITS_H
 #define LIMITS_H
 
-/* HTTP input (API.md "Errors"). */
+/* HTTP input (doc/api.md "Errors"). */
 #define BODY_MAX		(64 * 1024)	/* 413 above this */
 #define QUERY_MAX		2048		/* query string bytes */
 #define PATH_MAX_API		1024		/* request path bytes */
@@ -22,7 +22,7 @@
 #define INSTANCE_MAX		32
 #define TOKEN_HEX_LEN		64		/* sha-256 as hex */
 
-/* Output capture (API.md "The job object": output). */
+/* Output capture (doc/api.md "The job object": output). */
 #define OUT_LINES_MAX		500		/* lines held per job */
 #define OUT_LINE_MAX		4096		/* bytes per line, cut mark included */
 #define OUT_CUT_MARK		" [line cut]"

@@ -4,7 +4,7 @@
  * of them are held; their bytes live in a byte arena in production order,
  * so the oldest line is always the one just ahead of the write head.  A
  * line may reserve more space than it uses, so that a '\r' redraw can
- * replace it in place (API.md "Streams").  One writer (jobd); readers copy
+ * replace it in place (doc/api.md "Streams").  One writer (jobd); readers copy
  * under the slot's sequence counter (jobtab.h). */
 #ifndef RING_H
 #define RING_H

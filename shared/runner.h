@@ -1,6 +1,6 @@
 /* runner.h: a runner is a program plus the rules, all from configuration,
  * that turn a job's urls and options into its argument vector and that
- * read its output (API.md "Runners and options").  No runner is special
+ * read its output (doc/api.md "Runners and options").  No runner is special
  * in code: votify and yt-dlp differ only in their config sections. */
 #ifndef RUNNER_H
 #define RUNNER_H
@@ -86,7 +86,7 @@ const char *runner_subdir(const struct runner *r, json_object *options);
  * -1 when it does not fit. */
 int runner_command(char *const *argv, char *buf, size_t size);
 
-/* What a line of output says (API.md "Outcome", "Progress"). */
+/* What a line of output says (doc/api.md "Outcome", "Progress"). */
 struct line_facts {
 	bool		failure;	/* a failure pattern matched */
 	int		errors;		/* N of "Finished with N error(s)", or -1 */

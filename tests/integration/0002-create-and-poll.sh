@@ -23,7 +23,7 @@ check "return code 0" is "$(jb .return_code)" 0
 check "errors 0" is "$(jb .errors)" 0
 check "finished_at set" is "$(jb '.finished_at|type')" number
 check "progress parsed" is "$(jb '[.progress.url,.progress.urls,.progress.track,.progress.percent]|@csv')" "1,1,1,100"
-# The argument vector, in API.md's order.
+# The argument vector, in doc/api.md's order.
 args=$(jb '[.output[]|select(startswith("[INFO     12:00:01] arg: "))|sub("^.*arg: ";"")]|join(" ")')
 want="$T_TOP/tests/fake-votify --no-config-file --no-exceptions --log-level INFO --output $T_DIR/downloads/alice/albums/new --temp $T_DIR/state/tmp/$JOB --audio-quality aac-medium,aac-high --auto-media-option artist-albums --truncate 40 -- $(furl "args=1&lines=3&progress=4&sleep=0.3")"
 check "argv order" is "$args" "$want"
@@ -64,7 +64,7 @@ check "same body as a missing job" is "$other" "$(cat "$T_DIR/body")"
 # Polling is answered from shared memory: it works even with jobd stopped
 # for finished jobs (from SQLite) and says so for health.
 "$T_TOP/scripts/stack" jobd-stop --dir "$T_DIR"
-# The time the loop waited on SQLite (rule 3), logged at the stop.
+# The time the loop waited on SQLite (design rule 3), logged at the stop.
 check "jobd logged its SQLite write times" grep -Eq \
     "SQLite writes on the loop: [1-9][0-9]*, mean [0-9.]+ ms, longest [0-9.]+ ms" "$T_DIR/log/jobd.log"
 api GET "/api/jobs/$JOB"

@@ -67,7 +67,7 @@ check "stdout line captured" is "$(jb '[.output[]|select(.=="plain stdout line")
 check "50 redraws are one line" is "$(jb '[.output[]|select(startswith("[download]"))]|length')" 1
 check "the redraw's last state" is "$(jb '.output[]|select(startswith("[download]"))')" "[download] 100.0% of 3.00MiB"
 
-# Outcomes (API.md "status" and "Outcome").
+# Outcomes (doc/api.md "Outcome").
 outcome() {	# outcome QUERY STATUS RC ERRORS
 	create "$1"
 	wait_for 10 finished "$JOB"

@@ -1,4 +1,4 @@
-# 0007-restart: jobd killed with -9 loses no job (ARCHITECTURE.md rule 6).
+# 0007-restart: jobd killed with -9 loses no job (design rule 6).
 source "$(dirname "$0")/../lib.sh"
 stack_up 's/^max_concurrent_jobs = .*/max_concurrent_jobs = 1/'
 

@@ -2,7 +2,7 @@
 # write lock, as a sysadmin's session or a full disk would stop writes.
 # Commands answer 503 at once and change nothing; a job's row that could
 # not be written is written when the lock goes; a queued job does not
-# start before its row can say 'running' (ARCHITECTURE.md rule 6).
+# start before its row can say 'running' (design rule 6).
 source "$(dirname "$0")/../lib.sh"
 stack_up 's/^max_concurrent_jobs = .*/max_concurrent_jobs = 1/'
 
