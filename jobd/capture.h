@@ -1,8 +1,9 @@
 /* capture.h: turn one output stream's bytes into lines (doc/api.md
  * "The job object" and "Streams"): terminal escapes stripped, other
- * control bytes dropped, invalid UTF-8 replaced with U+FFFD, lines cut at OUT_LINE_MAX with a
- * mark, and '\r' redraws reported as replacements of their line.  Pure:
- * it calls back into the sink and knows nothing about jobs. */
+ * control bytes dropped, invalid UTF-8 replaced with U+FFFD, lines cut
+ * at OUT_LINE_MAX with a mark, and '\r' redraws reported as replacements
+ * of their line.  Pure: it calls back into the sink and knows nothing
+ * about jobs. */
 #ifndef CAPTURE_H
 #define CAPTURE_H
 
