@@ -18,6 +18,11 @@ for _ in range(n):
     job = json.loads(r.read())
     assert r.status == 201, job
     while job.get("output_next", 0) < 1:
+        # A job that never prints (stuck queued, failed silently) ends
+        # the run instead of hanging it.
+        if time.perf_counter() - t0 > 30:
+            sys.exit("bench-latency: job %s printed nothing in 30 s (status %s)"
+                     % (job["id"], job.get("status")))
         conn.request("GET", "/api/jobs/" + job["id"], headers=hdr)
         r = conn.getresponse()
         job = json.loads(r.read())
