@@ -4,16 +4,21 @@
 # peak RSS is printed), the 500-line cap and the per-user limit hold,
 # and another user's polls keep answering meanwhile.
 source "$(dirname "$0")/../lib.sh"
+# Sanitizer and valgrind builds run several times slower, and ASan keeps
+# freed memory in quarantine: a smaller flood there, and no RSS bound.
+flood=1073741824 rss_max=65536
+case "$BUILD" in *asan*) flood=134217728 rss_max="" ;; esac
+[ "${VALGRIND:-0}" = 1 ] && { flood=67108864; rss_max=""; }
 stack_up
 jpid=$(cat "$T_DIR/run/jobd.pid")
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$jpid/status"; }
 rss0=$(rss)
 create "lines=2" "{}" "$TB"; bobs=$JOB
-create "flood=1073741824"; flood=$JOB
+create "flood=$flood"; fjob=$JOB
 create "oneline=104857600"; long=$JOB
 # Bob polls his job all the while; jobd's RSS is sampled.
 peak=$rss0 polls=0 bad=0
-ended() { finished "$flood" && finished "$long"; }
+ended() { finished "$fjob" && finished "$long"; }
 end=$(( $(date +%s) + 120 ))
 while ! ended && [ "$(date +%s)" -lt "$end" ]; do
 	for i in 1 2 3 4 5; do
@@ -24,11 +29,11 @@ while ! ended && [ "$(date +%s)" -lt "$end" ]; do
 done
 check "both abusive jobs ended" ended
 check "bob's $polls polls all answered 200 ($bad not)" is "$bad" 0
-echo "  jobd RSS: $rss0 kB at start, peak $peak kB while 1 GB and a 100 MB line went through" >&2
-check "jobd's RSS stayed under 64 MiB (peak $peak kB)" test "$peak" -lt 65536
-api GET "/api/jobs/$flood"
+echo "  jobd RSS: $rss0 kB at start, peak $peak kB while $flood bytes and a 100 MB line went through" >&2
+[ -n "$rss_max" ] && check "jobd's RSS stayed under 64 MiB (peak $peak kB)" test "$peak" -lt "$rss_max"
+api GET "/api/jobs/$fjob"
 check "1 GB of output: 500 lines held" is "$(jb '.output|length')" 500
-check "lines counted past that" test "$(jb .output_next)" -gt 1000000
+check "lines counted past that" test "$(jb .output_next)" -gt $((flood / 40))
 check "no line over 4 KiB" is "$(jb '[.output[]|select(utf8bytelength > 4096)]|length')" 0
 api GET "/api/jobs/$long"
 check "the 100 MB line is cut" bash -c "jq -r '.output[0]' '$T_DIR/body' | grep -q ' \[line cut\]$'"
