@@ -281,6 +281,13 @@ cfg_check(struct config *c, char *err, size_t errsz)
 		snprintf(err, errsz, "[jobd] state_dir and download_dir are required");
 		return -1;
 	}
+	/* Jobs run elsewhere (their output folder) and hide state_dir by
+	 * its path: both must be absolute. */
+	if (c->state_dir[0] != '/' || c->download_dir[0] != '/') {
+		snprintf(err, errsz, "[jobd] state_dir and download_dir must be "
+		    "absolute paths");
+		return -1;
+	}
 	for (unsigned i = 0; i < c->nrunners; i++) {
 		struct runner *r = &c->runners[i];
 
