@@ -42,3 +42,9 @@ check "201s counted" test "$(m 'jobs_http_responses_total{code="201"}')" -ge 2
 check "the 404 counted" test "$(m 'jobs_http_responses_total{code="404"}')" -ge 1
 check "no token or hash in jobd's log" bash -c "! grep -qF -e '$TA' -e '$(printf %s "$TA" | sha256sum | cut -c1-64)' '$T_DIR/log/jobd.log' '$T_DIR/log/fcgi.log'"
 check "job lines in jobd's log name the job and its user" grep -q "job $a of 'alice' ended completed" "$T_DIR/log/jobd.log"
+
+# Only this host's own scraper: from another address (127.0.0.2 is
+# loopback too, but not the 127.0.0.1 nginx allows) a JSON 403.
+st=$(curl -s -o "$T_DIR/body" -w '%{http_code}' --interface 127.0.0.2 "$URL/api/metrics")
+check "metrics from another address: 403" is "$st" 403
+check "in JSON" is "$(jb .error)" "Metrics are served to this host only."
