@@ -1,7 +1,9 @@
 # One Makefile for jobd, the FastCGI responders, jobctl and the tests.
 # make            build everything into build/
-# make test       install what is missing, build, run unit + integration tests
+# make test       install what is missing, build, run unit, fuzz (3 s each)
+#                 and integration tests
 # make asan       the same tests against an ASan+UBSan build
+# make fuzz       each libFuzzer target FUZZ_SECONDS (60) over its corpus
 # make run        a local stack on 127.0.0.1:8080 (see README)
 
 CC       ?= cc
@@ -35,18 +37,27 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 SHARED_OBJ := $(call obj,$(SHARED_SRC))
 JOBD_OBJ   := $(call obj,$(JOBD_SRC))
 FCGI_OBJ   := $(call obj,$(FCGI_SRC))
-# Unit tests link the pure modules of jobd too (capture), not its main.
+# Unit tests link the pure modules of jobd too (capture), not its main,
+# and the responders' (req, route), not theirs.
 JOBD_LIB   := $(filter-out $(BUILD)/obj/jobd/main.o,$(JOBD_OBJ))
+FCGI_LIB   := $(filter-out $(BUILD)/obj/fcgi/main.o,$(FCGI_OBJ))
 UNIT_BIN   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 # Helpers the integration tests run (hostile senders, probes).
 TOOL_BIN   := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+
+# libFuzzer targets (tests/fuzz/), built by clang into build-fuzz/ with
+# ASan and UBSan; skipped, saying so, where clang or its libFuzzer is not.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(FUZZ_SRC))
 
 BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
         $(BUILD)/bench-ceiling
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench pkgs-present \
-	queue-test crash-test
+	queue-test crash-test fuzz fuzz-smoke fuzz-build fuzz-bins
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c | pkgs-present
@@ -69,13 +80,17 @@ $(BUILD)/jobctl: $(call obj,$(CTL_SRC)) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench-ceiling: $(call obj,tests/bench/ceiling.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(SHARED_OBJ)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(FCGI_LIB) \
+    $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(FUZZ_BIN): $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(JOBD_LIB) \
+    $(FCGI_LIB) $(SHARED_OBJ)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
 deps:
 	@scripts/deps
@@ -86,18 +101,38 @@ unit: $(UNIT_BIN)
 integration: $(BINS) $(TOOL_BIN)
 	@BUILD=$(BUILD) tests/run-integration
 
-# The whole suite; the last line is "N passed, N failed".
+# The whole suite (the fuzz targets 3 s each); the last line is
+# "N passed, N failed".
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all fuzz-build
 	@BUILD=$(BUILD) tests/run-all
 
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined all
-	@BUILD=build-asan tests/run-all
+	@BUILD=build-asan SKIP_FUZZ=1 tests/run-all
 
 valgrind: deps
 	@$(MAKE) --no-print-directory all
-	@BUILD=$(BUILD) VALGRIND=1 SKIP_UNIT=1 tests/run-all
+	@BUILD=$(BUILD) VALGRIND=1 SKIP_UNIT=1 SKIP_FUZZ=1 \
+	    tests/run-all
+
+# The fuzz build is a make of its own (BUILD=build-fuzz, CC=clang).
+fuzz-build:
+	@if tests/run-fuzz --can-build "$(FUZZ_CC)"; then \
+		CFLAGS="-O1 -g" $(MAKE) --no-print-directory BUILD=build-fuzz \
+		    CC="$(FUZZ_CC)" SANITIZE=fuzzer-no-link,address,undefined \
+		    fuzz-bins; \
+	fi
+fuzz-bins: $(FUZZ_BIN)
+	@:
+
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_CC="$(FUZZ_CC)" tests/run-fuzz $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_CC="$(FUZZ_CC)" tests/run-fuzz 3
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -119,6 +154,6 @@ bench: deps
 	@scripts/bench
 
 clean:
-	rm -rf $(BUILD) build build-asan
+	rm -rf $(BUILD) build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
