@@ -71,7 +71,9 @@ opt_in_values(const struct runner_opt *o, const char *v, size_t len)
 static bool
 opt_tag_ok(const char *v, size_t len)
 {
-	if (len == 0 || len > 64)
+	/* A leading '-' could pass for a flag in a runner whose parser
+	 * takes "--exclude-tags -x" as two options. */
+	if (len == 0 || len > 64 || v[0] == '-')
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];

@@ -79,6 +79,9 @@ test_checks(const struct runner *r)
 	T_CHECK(check_opts(r, "{\"truncate\":4.5}") == -1);
 	T_CHECK(check_opts(r, "{\"exclude_tags\":[\"lyrics\",\"cover\"]}") == 0);
 	T_CHECK(check_opts(r, "{\"exclude_tags\":[\"a b\"]}") == -1);
+	/* No value that could pass for a flag. */
+	T_CHECK(check_opts(r, "{\"exclude_tags\":\"--overwrite\"}") == -1);
+	T_CHECK(check_opts(r, "{\"exclude_tags\":[\"lyrics\",\"-x\"]}") == -1);
 	T_CHECK(check_opts(r, "{\"output\":\"../x\"}") == -1);
 	T_CHECK(check_opts(r, "{\"output\":\"ok/sub\"}") == 0);
 	T_CHECK(check_opts(r, "{\"unknown\":1}") == -1);
