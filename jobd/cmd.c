@@ -345,7 +345,8 @@ cmd_now_ms(void)
 }
 
 /* Group commit.  A 201 is sent only once the job's row is on disk
- * (synchronous=FULL: the WAL is fsync'd at each commit), so creates read
+ * (synchronous=FULL while commands are answered: the WAL is fsync'd at
+ * each commit; store_durable), so creates read
  * in one turn share one transaction, and so one fsync; their answers
  * wait for the commit.  Any other command first ends the batch: its own
  * writes (and the processes it signals) must not hang on an uncommitted
@@ -376,6 +377,7 @@ batch_flush(struct jobd *d)
 	}
 	b->open = false;
 	b->n = b->created = 0;
+	store_durable(&d->store, false);
 	job_publish_counts(d);
 	/* Only now start what the commands made startable: the clients
 	 * hear first. */
@@ -416,9 +418,13 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 		    "sender gave up; dropped", __func__, c.type, c.reply_to);
 		return;
 	}
+	/* What answers a command is on disk before the answer. */
+	if (!d->batch.open)
+		store_durable(&d->store, true);
 	batched = c.type == MQ_CMD_CREATE && batch_join(d) == 0;
 	if (!batched)
 		batch_flush(d);
+	store_durable(&d->store, true);
 	cmd_dispatch(d, &c, &a);
 	if (a.err == ERR__COUNT)
 		return;
@@ -436,6 +442,7 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 		return;
 	}
 	cmd_reply_to(d, c.reply_to, &r);
+	store_durable(&d->store, false);
 	job_schedule(d);
 }
 
@@ -468,4 +475,5 @@ cmd_on_readable(struct loop_watch *w, uint32_t events)
 	if (errno != EAGAIN)
 		log_warn("%s: mq_receive: %s", __func__, strerror(errno));
 	batch_flush(d);
+	store_durable(&d->store, false);
 }

@@ -195,7 +195,12 @@ setup(struct jobd *d, const char *path)
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
 	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
 	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
-	if ((why = spawn_init(d->cfg.state_dir, d->cfg.download_dir)) != NULL)
+	if (!d->cfg.confine_jobs)
+		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
+		    "jobd's state, and a process that leaves a job's group is "
+		    "found by its environment marker only");
+	else if ((why = spawn_init(d->cfg.state_dir, d->cfg.download_dir)) !=
+	    NULL)
 		log_warn("jobs run without a PID namespace of their own (%s): "
 		    "a process that leaves a job's group is found by its "
 		    "environment marker only", why);

@@ -107,16 +107,6 @@ store_open(struct store *st, const char *path, char *err, size_t errsz)
 		store_close(st);
 		return -1;
 	}
-	/* A commit is on disk (the WAL fsync'd) before jobd answers: a
-	 * power loss loses nothing a client was told happened.  Creates
-	 * share commits (cmd.c), so the fsyncs stay few. */
-	if (sqlite3_exec(st->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
-		snprintf(err, errsz, "cannot set synchronous=FULL: %s",
-		    sqlite3_errmsg(st->db));
-		store_close(st);
-		return -1;
-	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_prepare(st, &st->insert, "INSERT INTO jobs (seq, id, "
 	    "user_id, runner, urls, options, command, status, created_at) "
@@ -425,6 +415,18 @@ store_settings_load(struct store *st, struct settings *s)
 			*settings_field(s, d) = v;
 	}
 	sqlite3_finalize(q);
+	return 0;
+}
+
+int
+store_durable(struct store *st, bool on)
+{
+	if (st->sync_full == on)
+		return 0;
+	if (sqlite3_exec(st->db, on ? "PRAGMA synchronous=FULL" :
+	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	st->sync_full = on;
 	return 0;
 }
 

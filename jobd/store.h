@@ -27,6 +27,7 @@ struct store {
 	/* How long the loop waited on SQLite writes (design rule 3): logged when
 	 * jobd stops, and each write over STORE_SLOW_MS at once. */
 	uint64_t	 writes;
+	bool		 sync_full;	/* synchronous=FULL now (store_durable) */
 	double		 write_total, write_longest;
 };
 
@@ -129,6 +130,12 @@ int store_next_queued(struct store *st, uint64_t after, store_row_fn fn,
  * queued (any more), -1 on error. */
 int store_cancel_queued(struct store *st, const char *id, const char *line);
 
+/* store_durable: commits from now on are synced to disk before they
+ * return (synchronous=FULL: what answers a command) or not (NORMAL: a
+ * job's own start and end rows, which a power loss may lose: the job then
+ * reads as interrupted, or runs again).  Only outside a transaction.
+ * Returns 0 or -1. */
+int store_durable(struct store *st, bool on);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 

@@ -100,6 +100,12 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		c->queue_depth = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "confine_jobs") == 0) {
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return -1;
+		c->confine_jobs = strcmp(v, "yes") == 0;
+		return 0;
+	}
 	if (strcmp(name, "creates_per_minute") == 0) {
 		if (cfg_num(v, 1000000, &n) == -1)
 			return -1;
@@ -324,6 +330,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	c->slots = SLOTS_DEFAULT;
 	c->queue_depth = MQ_DEPTH_DEFAULT;
 	c->max_jobs_per_user = USER_JOBS_DEFAULT;
+	c->confine_jobs = true;
 	c->workers = 4;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);

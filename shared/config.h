@@ -5,6 +5,7 @@
 #define CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ struct config {
 	/* Abuse bounds per user: creates a minute (0: no limit; a token
 	 * bucket that holds a minute's worth) and rows stored. */
 	uint32_t	creates_per_minute;
+	bool		confine_jobs;		/* namespaces + Landlock */
 	uint32_t	max_jobs_per_user;
 	char		default_runner[RUNNER_NAME_MAX + 1];
 	char		socket[PATH_MAX];	/* responders' FastCGI socket */
