@@ -38,11 +38,30 @@ auth_token(struct app *a, struct req *r)
 }
 
 /* remote_user mode: the web server vouches for the name; the users table
- * still says who is an admin and who is disabled. */
+ * still says who is an admin and who is disabled.  The name is believed
+ * only where the web server says it checked it: JOBS_REMOTE_USER, which
+ * the shipped nginx configuration sets from $remote_user only where
+ * auth_basic runs (nginx fills $remote_user from any client's Basic
+ * header, and Debian's fastcgi_params passes it as REMOTE_USER), or
+ * REMOTE_USER with AUTH_TYPE, which lighttpd's mod_auth (and Apache) set
+ * only after authenticating. */
+static const char *
+auth_vouched_user(struct req *r)
+{
+	const char *u = req_param(r, "JOBS_REMOTE_USER");
+	const char *type = req_param(r, "AUTH_TYPE");
+
+	if (u != NULL && u[0] != '\0')
+		return u;
+	if (type != NULL && type[0] != '\0')
+		return req_param(r, "REMOTE_USER");
+	return NULL;
+}
+
 static int
 auth_remote_user(struct app *a, struct req *r)
 {
-	const char *u = req_param(r, "REMOTE_USER");
+	const char *u = auth_vouched_user(r);
 	sqlite3_stmt *q;
 	int rc = -1;
 
