@@ -57,7 +57,7 @@ BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench pkgs-present \
-	queue-test crash-test fuzz fuzz-smoke fuzz-build fuzz-bins
+	queue-test crash-test fuzz fuzz-smoke fuzz-build fuzz-bins install uninstall
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c | pkgs-present
@@ -140,6 +140,48 @@ run: deps
 
 stop:
 	@scripts/stack down --dir $(CURDIR)/var
+
+# make install [PREFIX=/usr/local] [DESTDIR=]: binaries (jobs-init beside
+# jobd, which looks for it there), systemd units, sysusers and tmpfiles
+# entries, the web page, the nginx snippets and a sample configuration
+# rendered for these paths, and the man pages.
+PREFIX   ?= /usr/local
+SBINDIR  := $(PREFIX)/sbin
+DATADIR  := $(PREFIX)/share/jobs
+UNITDIR  := $(PREFIX)/lib/systemd/system
+CONFDIR  ?= /etc/jobs
+MANPAGES := $(wildcard doc/man/*.[1-9])
+UNITS    := jobd.service jobs-fcgi.socket jobs-fcgi.service
+RENDER    = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFIG@|$(CONFDIR)/jobs.ini|g' \
+	-e 's|/usr/share/jobs|$(DATADIR)|g' -e 's|@INSTANCE@|jobs|' \
+	-e 's|@STATE_DIR@|/var/lib/jobs|' -e 's|@DOWNLOAD_DIR@|/srv/jobs/downloads|' \
+	-e 's|@SOCKET@|/run/jobs/fcgi.sock|' -e 's|@VOTIFY@|/usr/local/bin/votify|'
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
+	    $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(DATADIR)/nginx
+	install -m 0755 $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi \
+	    $(BUILD)/jobctl $(DESTDIR)$(SBINDIR)/
+	for u in $(UNITS); do $(RENDER) scripts/systemd/$$u.in > \
+	    $(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 0644 scripts/systemd/jobs.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/jobs.conf
+	install -m 0644 scripts/systemd/jobs.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/jobs.conf
+	install -m 0644 web/* $(DESTDIR)$(DATADIR)/web/
+	install -m 0644 nginx/jobs-locations.inc $(DESTDIR)$(DATADIR)/nginx/
+	for f in jobs-vhost.conf jobs-vhost-remote-user.conf; do $(RENDER) nginx/$$f > \
+	    $(DESTDIR)$(DATADIR)/nginx/$$f && chmod 0644 $(DESTDIR)$(DATADIR)/nginx/$$f; done
+	$(RENDER) scripts/jobs.ini.in > $(DESTDIR)$(DATADIR)/jobs.ini.sample
+	chmod 0644 $(DESTDIR)$(DATADIR)/jobs.ini.sample
+	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s && \
+	    install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,jobd jobs-init jobs-fcgi jobctl)
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(PREFIX)/lib/sysusers.d/jobs.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/jobs.conf
+	rm -rf $(DESTDIR)$(DATADIR)
+	for m in $(MANPAGES); do rm -f $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/}; done
 
 # Long forms of two integration tests (make test runs short ones).
 queue-test: deps
