@@ -210,7 +210,8 @@ main(int argc, char *argv[])
 	if (FCGX_Init() != 0)
 		log_fatal("FCGX_Init failed");
 	if (sockpath != NULL) {
-		mode_t old = umask(007);	/* design rule 8: the web server's group */
+		/* 0660: the web server's group (design rule 8). */
+		mode_t old = umask(0117);
 
 		unlink(sockpath);
 		sock = FCGX_OpenSocket(sockpath, 1024);

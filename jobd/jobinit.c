@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -158,6 +160,28 @@ write_only_below(const char *tmp)
 	return 0;
 }
 
+/* drop_caps: the program gets no capability, even where it runs as uid
+ * 0 (jobd run by root, or root of the job's own user namespace): it
+ * could otherwise unmount what hides jobd's state. */
+static int
+drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	for (int c = 0; c <= 63; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) == -1 && errno != EINVAL)
+			return fail("drop capability %d", c);
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_KEEP_CAPS_LOCKED) == -1)
+		return fail("securebits");
+	memset(d, 0, sizeof(d));
+	if (syscall(SYS_capset, &h, d) == -1)
+		return fail("capset");
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -170,7 +194,7 @@ main(int argc, char *argv[])
 		return 127;
 	fcntl(JOBINIT_STATUS_FD, F_SETFD, FD_CLOEXEC);
 	if ((strcmp(argv[1], "-") != 0 && hide(argv[1], tmp) == -1) ||
-	    write_only_below(tmp) == -1)
+	    write_only_below(tmp) == -1 || drop_caps() == -1)
 		return 127;
 	if ((child = fork()) == -1) {
 		report(JOBINIT_EXEC_ERRNO, errno);

@@ -55,7 +55,8 @@ stack_up() {
 	# A timeout (run-integration) or Ctrl-C still stops the stack.
 	trap 'fail "stopped by a signal"; exit 124' TERM INT
 	URL=$("$T_TOP/scripts/stack" up --dir "$T_DIR" --port "$T_PORT" \
-	    --config "$T_CONF") || { fail "stack up"; exit 1; }
+	    --config "$T_CONF" ${STACK_ARGS[@]+"${STACK_ARGS[@]}"}) ||
+	    { fail "stack up"; exit 1; }
 	T_DB="$T_DIR/state/jobs.db"
 	ctl user add alice >/dev/null; ctl user add bob >/dev/null
 	ctl user add root admin >/dev/null
@@ -84,7 +85,17 @@ stack_down() {
 	[ "$T_FAIL" -eq 0 ] || exit 1
 }
 
-ctl() { "$BUILD/jobctl" -c "$T_CONF" "$@"; }
+# ctl: jobctl as the stack's service user, when it has one (jobctl talks
+# to jobd, and writes the database, as jobd's own user).
+ctl() {
+	local u; u=$(cat "$T_DIR/run/user" 2>/dev/null || true)
+	if [ -n "$u" ]; then
+		setpriv --reuid="$u" --regid="$(id -gn "$u")" --init-groups \
+		    "$BUILD/jobctl" -c "$T_CONF" "$@"
+	else
+		"$BUILD/jobctl" -c "$T_CONF" "$@"
+	fi
+}
 sql() { sqlite3 -cmd '.timeout 5000' "$T_DB" "$@"; }
 
 # api METHOD PATH [BODY [TOKEN [CURL-ARGS...]]]: sets ST; body in $T_DIR/body,

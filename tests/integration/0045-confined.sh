@@ -9,7 +9,7 @@ inst=$(sed -n 's/^instance = //p' "$T_CONF")
 mkdir -p "$T_DIR/downloads/bob"
 "$T_TOP/scripts/stack" jobd-stop --dir "$T_DIR"
 sed -i -e "s|^executable = .*|executable = $BUILD/tools/reach|" \
-    -e "/^\[runner votify\]/a env = REACH_TAB=/dev/shm/jobs.$inst.tab\nenv = REACH_DB=$T_DIR/state/jobs.db\nenv = REACH_MQ=/jobs.$inst.cmd\nenv = REACH_OTHER=$T_DIR/downloads/bob" \
+    -e "/^\[runner votify\]/a env = REACH_TAB=/dev/shm/jobs.$inst.tab\nenv = REACH_DB=$T_DIR/state/jobs.db\nenv = REACH_MQ=/jobs.$inst.cmd\nenv = REACH_OTHER=$T_DIR/downloads/bob\nenv = REACH_UMOUNT=1" \
     "$T_CONF"
 "$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
 # The probe reaches all of these when run outside a job: the test can fail.
@@ -24,7 +24,8 @@ check "probe job ends" wait_for 10 finished "$JOB"
 lines=$(jb '[.output[]|select(startswith("reach: "))]|join("\n")')
 echo "$lines" | sed 's/^/  /' >&2
 for what in "live table (read)" "live table (write)" "database (read)" \
-    "command queue (write)" "another user's folder (write)"; do
+    "command queue (write)" "another user's folder (write)" \
+    "unmount what covers /dev/shm"; do
 	check "$what: blocked" grep -qxF "reach: $what: blocked" <<< "$lines"
 done
 for what in "own output folder (write)" "own temp folder (write)"; do
