@@ -168,7 +168,7 @@ install: all
 	install -m 0644 scripts/systemd/jobs.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/jobs.conf
 	install -m 0644 scripts/systemd/jobs.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/jobs.conf
 	install -m 0644 web/* $(DESTDIR)$(DATADIR)/web/
-	install -m 0644 nginx/jobs-locations.inc $(DESTDIR)$(DATADIR)/nginx/
+	install -m 0644 nginx/jobs-locations.inc nginx/jobs-limits.conf $(DESTDIR)$(DATADIR)/nginx/
 	for f in jobs-vhost.conf jobs-vhost-remote-user.conf; do $(RENDER) nginx/$$f > \
 	    $(DESTDIR)$(DATADIR)/nginx/$$f && chmod 0644 $(DESTDIR)$(DATADIR)/nginx/$$f; done
 	$(RENDER) scripts/jobs.ini.in > $(DESTDIR)$(DATADIR)/jobs.ini.sample
