@@ -153,9 +153,10 @@ CONFDIR  ?= /etc/jobs
 MANPAGES := $(wildcard doc/man/*.[1-9])
 UNITS    := jobd.service jobs-fcgi.socket jobs-fcgi.service
 RENDER    = sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFIG@|$(CONFDIR)/jobs.ini|g' \
+	-e 's|@UNITDIR@|$(UNITDIR)|g' \
 	-e 's|/usr/share/jobs|$(DATADIR)|g' -e 's|@INSTANCE@|jobs|' \
-	-e 's|@STATE_DIR@|/var/lib/jobs|' -e 's|@DOWNLOAD_DIR@|/srv/jobs/downloads|' \
-	-e 's|@SOCKET@|/run/jobs/fcgi.sock|' -e 's|@VOTIFY@|/usr/local/bin/votify|'
+	-e 's|@STATE_DIR@|/var/lib/jobs|' -e 's|@DOWNLOAD_DIR@|/srv/jobs/downloads|g' \
+	-e 's|@SOCKET@|/run/jobs/fcgi.sock|g' -e 's|@VOTIFY@|/usr/local/bin/votify|'
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UNITDIR) \

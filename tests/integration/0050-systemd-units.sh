@@ -11,6 +11,8 @@ fi
 units="jobd.service jobs-fcgi.socket jobs-fcgi.service"
 for u in $units; do
 	sed -e "s|@SBINDIR@|$BUILD|" -e "s|@CONFIG@|$T_DIR/jobs.ini|" \
+	    -e "s|@UNITDIR@|$T_DIR|" -e "s|@DOWNLOAD_DIR@|/srv/jobs/downloads|g" \
+	    -e "s|@SOCKET@|/run/jobs/fcgi.sock|g" \
 	    "$T_TOP/scripts/systemd/$u.in" > "$T_DIR/$u"
 done
 (cd "$T_DIR" && systemd-analyze verify --man=no $(printf './%s ' $units)) > "$T_DIR/verify" 2>&1
@@ -22,6 +24,9 @@ for u in jobd.service jobs-fcgi.service; do
 	echo "  $(grep 'Overall exposure' "$T_DIR/sec")" >&2
 done
 grep -h "^[gu] " "$T_TOP/scripts/systemd/jobs.sysusers" > "$T_DIR/users"
-check "sysusers: the jobs user and group" is "$(cut -d' ' -f1,2 "$T_DIR/users" | tr '\n' ' ')" "g jobs u jobs "
+check "sysusers: the jobs user" is "$(cut -d' ' -f1,2 "$T_DIR/users" | tr '\n' ' ')" "u jobs "
 check "the socket is for nginx's group, not the service's" grep -qx "SocketGroup=www-data" "$T_DIR/jobs-fcgi.socket"
 check "jobd tells systemd it is ready" grep -qx "Type=notify" "$T_DIR/jobd.service"
+check "jobd and the responders share one private IPC namespace" \
+    bash -c "grep -qx PrivateIPC=yes '$T_DIR/jobd.service' && grep -qx JoinsNamespaceOf=jobd.service '$T_DIR/jobs-fcgi.service'"
+check "and one private /dev/shm" is "$(grep -h '^BindPaths=' "$T_DIR/jobd.service" "$T_DIR/jobs-fcgi.service" | sort -u)" "BindPaths=/dev/shm/jobs:/dev/shm"
