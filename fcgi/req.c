@@ -12,7 +12,8 @@ int
 req_init(struct req *r, FCGX_Request *fr)
 {
 	const char *uri;
-	size_t len;
+	const char *info;
+	size_t len, ilen;
 
 	memset(r, 0, sizeof(*r));
 	r->fr = fr;
@@ -22,17 +23,24 @@ req_init(struct req *r, FCGX_Request *fr)
 	r->query = req_param(r, "QUERY_STRING");
 	if (r->query == NULL)
 		r->query = "";
-	/* nginx's $document_uri: decoded, normalized, without the query. */
+	/* nginx's $document_uri: decoded, normalized, without the query.
+	 * lighttpd passes the prefix it matched as SCRIPT_NAME and the
+	 * rest as PATH_INFO. */
 	uri = req_param(r, "DOCUMENT_URI");
-	if (uri == NULL)
+	info = NULL;
+	if (uri == NULL) {
 		uri = req_param(r, "SCRIPT_NAME");
+		info = req_param(r, "PATH_INFO");
+	}
 	if (uri == NULL)
 		uri = "/";
 	len = strcspn(uri, "?");
-	if (len > PATH_MAX_API)
+	ilen = info != NULL ? strcspn(info, "?") : 0;
+	if (len + ilen > PATH_MAX_API)
 		return -1;
 	memcpy(r->path, uri, len);
-	r->path[len] = '\0';
+	memcpy(r->path + len, info != NULL ? info : "", ilen);
+	r->path[len + ilen] = '\0';
 	return 0;
 }
 
