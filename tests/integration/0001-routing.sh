@@ -90,3 +90,8 @@ check "enabled again 200" is "$ST" 200
 # Outside /api/ and the page: nginx answers, still JSON.
 ST=$(curl -s -o /dev/null -w '%{http_code}' "$URL/x.html")
 check "non-api path 404" is "$ST" 404
+
+# nginx's own refusal of headers too large: JSON, not its HTML page.
+st=$(curl -s -o "$T_DIR/body" -w '%{http_code}' -H "X-Big: $(head -c 20000 /dev/zero | tr '\0' a)" \
+    -H "X-Big2: $(head -c 20000 /dev/zero | tr '\0' a)" "$URL/api/health")
+check "headers too large: 400 in JSON" is "$st:$(jb .error)" "400:The request headers are too large."
