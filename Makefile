@@ -168,8 +168,13 @@ install: all
 	    $(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; done
 	install -m 0644 scripts/systemd/jobs.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/jobs.conf
 	install -m 0644 scripts/systemd/jobs.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/jobs.conf
-	install -m 0644 web/* $(DESTDIR)$(DATADIR)/web/
-	install -m 0644 nginx/jobs-locations.inc nginx/jobs-limits.conf $(DESTDIR)$(DATADIR)/nginx/
+	install -d $(DESTDIR)$(DATADIR)/web/errors
+	install -m 0644 web/*.html web/*.css web/*.js $(DESTDIR)$(DATADIR)/web/
+	install -m 0644 web/errors/* $(DESTDIR)$(DATADIR)/web/errors/
+	install -m 0644 nginx/jobs-locations.inc nginx/jobs-limits.conf \
+	    nginx/lighttpd-jobs.conf nginx/lighttpd-jobs-socket.conf \
+	    nginx/lighttpd-jobs-spawn.conf nginx/lighttpd-remote-user.conf \
+	    $(DESTDIR)$(DATADIR)/nginx/
 	for f in jobs-vhost.conf jobs-vhost-remote-user.conf; do $(RENDER) nginx/$$f > \
 	    $(DESTDIR)$(DATADIR)/nginx/$$f && chmod 0644 $(DESTDIR)$(DATADIR)/nginx/$$f; done
 	$(RENDER) scripts/jobs.ini.in > $(DESTDIR)$(DATADIR)/jobs.ini.sample

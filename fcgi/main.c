@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -65,6 +66,17 @@ listen_fds(void)
 	unsetenv("LISTEN_FDS");
 	unsetenv("LISTEN_FDNAMES");
 	return fd;
+}
+
+/* fd0_listening: whether fd 0 is a listening socket: a FastCGI server
+ * (lighttpd's bin-path, spawn-fcgi) started us on its socket. */
+static bool
+fd0_listening(void)
+{
+	int on = 0;
+	socklen_t len = sizeof(on);
+
+	return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
 }
 
 static void
@@ -202,10 +214,10 @@ main(int argc, char *argv[])
 	if (workers == 0)
 		workers = a.cfg.workers;
 	/* Where to listen: -s; else a socket systemd passed (socket
-	 * activation); else [fcgi] socket; else fd 0 (spawn-fcgi,
-	 * lighttpd's bin-path, inetd style). */
+	 * activation); else fd 0 when it is a listening socket (spawn-fcgi,
+	 * lighttpd's bin-path); else [fcgi] socket; else fd 0. */
 	if (sockpath == NULL && (sock = listen_fds()) == 0 &&
-	    a.cfg.socket[0] != '\0')
+	    !fd0_listening() && a.cfg.socket[0] != '\0')
 		sockpath = a.cfg.socket;
 	if (FCGX_Init() != 0)
 		log_fatal("FCGX_Init failed");

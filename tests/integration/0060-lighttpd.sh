@@ -43,6 +43,25 @@ done
 st=$(curl -s -o /dev/null -w '%{http_code}' -u root:anything "$URL/api/admin/settings")
 check "token mode, Basic root:anything: 401" is "$st" 401
 
+# lighttpd starting the responders itself (bin-path): they take the
+# socket it hands them on fd 0.
+"$T_TOP/scripts/stack" down --dir "$T_DIR" >/dev/null
+"$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+sed -e 's|lighttpd-jobs-socket.conf|lighttpd-jobs-spawn.conf|' "$T_DIR/lighttpd.conf" > "$T_DIR/spawn.conf"
+printf 'var.jobs_fcgi = "%s -c %s -n 2"\n' "$BUILD/jobs-fcgi" "$T_CONF" > "$T_DIR/spawn.head"
+cat "$T_DIR/spawn.head" "$T_DIR/spawn.conf" > "$T_DIR/spawn2.conf"
+setsid lighttpd -D -f "$T_DIR/spawn2.conf" </dev/null >>"$T_DIR/log/lighttpd.log" 2>&1 &
+echo $! > "$T_DIR/run/nginx.pid"
+spawned() { api GET /api/health "" -; [ "$ST" = 200 ]; }
+check "bin-path: lighttpd started the responders" wait_for 10 spawned
+check "they took fd 0" grep -q "workers on fd 0" "$T_DIR/log/lighttpd.log"
+create "lines=1"
+check "bin-path: a job through them" wait_for 10 status_is "$JOB" completed
+kill "$(cat "$T_DIR/run/nginx.pid")"; wait "$(cat "$T_DIR/run/nginx.pid")" 2>/dev/null
+rm -f "$T_DIR/run/nginx.pid"
+gone() { ! pgrep -f "jobs-fcgi -c $T_CONF -n 2" >/dev/null; }
+check "lighttpd stopped the responders it started" wait_for 10 gone
+
 # auth = remote_user behind mod_auth.
 "$T_TOP/scripts/stack" down --dir "$T_DIR" >/dev/null
 sed -i 's/^auth = token/auth = remote_user/' "$T_CONF"
