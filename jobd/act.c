@@ -99,7 +99,9 @@ act_command(struct jobd *d, const struct job_meta *id,
 		act_answer(a, ERR_INTERNAL, "The job's folders have names too "
 		    "long for this system.");
 	else if (runner_argv(r, urls, opts, user_dir, temp, argv,
-	    ARGV_MAX) == -1)
+	    ARGV_MAX) == -1 || (config_launcher(&d->cfg, r) != NULL &&
+	    launcher_wrap(config_launcher(&d->cfg, r), d->cfg.instance,
+	    id->uuid, d->settings.max_job_seconds, argv, ARGV_MAX) == -1))
 		act_answer(a, ERR_INVALID, "The job has too many arguments.");
 	else if (runner_command(argv, cmd, SPEC_MAX) == -1)
 		act_answer(a, ERR_INVALID, "The job's command line is too long.");

@@ -71,10 +71,10 @@ jobdir_rm_entry(const char *path, const struct stat *st, int flag,
 }
 
 char **
-jobdir_envp(const struct runner *r, const char *marker, const char *home,
-    const char *temp)
+jobdir_envp(const struct runner *r, const struct launcher *l,
+    const char *marker, const char *home, const char *temp)
 {
-	char **envp = calloc(r->nenv + 6, sizeof(char *));
+	char **envp = calloc(r->nenv + (l ? l->nenv : 0) + 6, sizeof(char *));
 	size_t n = 0;
 
 	if (envp == NULL)
@@ -88,6 +88,9 @@ jobdir_envp(const struct runner *r, const char *marker, const char *home,
 		envp[n - 1] = NULL;
 	for (unsigned i = 0; i < r->nenv; i++)
 		envp[n++] = strdup(r->env[i]);
+	/* srun's own settings (SLURM_CONF ...); srun passes them on. */
+	for (unsigned i = 0; l != NULL && i < l->nenv; i++)
+		envp[n++] = strdup(l->env[i]);
 	for (size_t i = 0; i < n; i++)
 		if (envp[i] == NULL) {
 			for (size_t k = 0; k < n; k++)

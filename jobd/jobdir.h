@@ -20,10 +20,11 @@ int jobdir_temp(const struct config *c, const uint8_t uuid[16], char *buf,
 int jobdir_open(const struct config *c, const char *user, const char *sub);
 /* jobdir_remove: remove path and everything below it. */
 void jobdir_remove(const char *path);
-/* jobdir_envp: the child's clean environment, marker (orphans.h) first;
- * free with jobdir_envp_free. */
-char **jobdir_envp(const struct runner *r, const char *marker,
-    const char *home, const char *temp);
+/* jobdir_envp: the child's clean environment, marker (orphans.h) first,
+ * the runner's and then the launcher's (l may be NULL) env lines; free
+ * with jobdir_envp_free. */
+char **jobdir_envp(const struct runner *r, const struct launcher *l,
+    const char *marker, const char *home, const char *temp);
 void jobdir_envp_free(char **envp);
 
 /* jobdir_clean_temps: at start, when no job runs, remove the temp

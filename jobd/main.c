@@ -22,6 +22,7 @@
 #include "shared/db.h"
 #include "shared/log.h"
 #include "sig.h"
+#include "slurm.h"
 #include "spawn.h"
 #include "sweep.h"
 
@@ -180,7 +181,7 @@ setup(struct jobd *d, const char *path)
 	d->shm.hdr->settings = d->settings;
 	d->shm.hdr->started_at = db_now();
 	jobtab_write_end(&d->shm.hdr->gen);
-	if (job_table_init(d) == -1)
+	if (job_table_init(d) == -1 || slurm_init(d) == -1)
 		log_fatal("out of memory");
 	if (cmd_open(d, err, sizeof(err)) == -1) {
 		shm_retire(&d->shm);	/* leave nothing behind */
@@ -201,6 +202,8 @@ setup(struct jobd *d, const char *path)
 		    spawn_confinement());
 	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
+	/* Slurm jobs a killed jobd left: ended before any job starts. */
+	slurm_recover(d);
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */
 }
 
@@ -209,6 +212,7 @@ teardown(struct jobd *d)
 {
 	bool unsaved = false;
 
+	slurm_stop_all(d);
 	job_kill_all(d);
 	job_save_rows(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
@@ -229,6 +233,7 @@ teardown(struct jobd *d)
 	close(d->w_timer.fd);
 	loop_release(&d->loop);
 	job_table_release(d);
+	slurm_release(d);
 	store_close(&d->store);
 	config_release(&d->cfg);
 }
@@ -278,7 +283,10 @@ main(int argc, char *argv[])
 	job_schedule(&d);
 	while (!d.stopping) {
 		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
+		int t3 = slurm_step(&d);
 		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
+
+		t = t < 0 ? t3 : t3 < 0 ? t : t < t3 ? t : t3;
 
 		/* The heartbeat: readers tell a hung jobd from an idle one. */
 		atomic_store_explicit(&d.shm.hdr->heartbeat_ms,

@@ -129,6 +129,11 @@ int store_next_queued(struct store *st, uint64_t after, store_row_fn fn,
  * queued (any more), -1 on error. */
 int store_cancel_queued(struct store *st, const char *id, const char *line);
 
+/* store_job_slurm: the Slurm job id and node of id's row (jobd/slurm.c),
+ * written on their own whenever jobd learns them.  Returns 0 or -1. */
+int store_job_slurm(struct store *st, const char *id, uint64_t job_id,
+    const char *node);
+
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 
