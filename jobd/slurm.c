@@ -52,6 +52,7 @@ static struct {
 	uint32_t		 nruns;
 	char			**envp[LAUNCHERS_MAX];
 	bool			 querying;	/* one squeue at a time */
+	bool			 query_failing;	/* said once, until it answers */
 	bool			 ready;		/* the start sweep is done */
 	bool			 sweeping;
 	unsigned		 sweep_at;	/* launcher being swept */
@@ -199,7 +200,9 @@ slurm_on_query(struct jobd *d, void *arg, const char *out, size_t len,
 	(void)arg;
 	S.querying = false;
 	if (!done) {
-		log_warn("slurm: squeue did not answer in time");
+		if (!S.query_failing)
+			log_warn("slurm: squeue did not answer in time");
+		S.query_failing = true;
 		return;
 	}
 	while (p < end) {
@@ -217,8 +220,12 @@ slurm_on_query(struct jobd *d, void *arg, const char *out, size_t len,
 				f[k++] = c + 1;
 		id = strtoull(p, &stop, 10);
 		if (k < 4 || stop != f[1] - 1 || id == 0) {
-			log_warn("slurm: squeue said: %.*s", (int)(e - p), p);
-			break;
+			if (!S.query_failing)
+				log_warn("slurm: squeue said: %.*s; the Slurm job "
+				    "ids and nodes of jobs are asked again every "
+				    "%.0f s", (int)(e - p), p, SLURM_QUERY_EVERY_S);
+			S.query_failing = true;
+			return;
 		}
 		if ((r = slurm_run_named(f[1], (size_t)(f[2] - 1 - f[1]),
 		    &slot)) != NULL) {
@@ -232,6 +239,9 @@ slurm_on_query(struct jobd *d, void *arg, const char *out, size_t len,
 		}
 		p = nl ? nl + 1 : end;
 	}
+	if (S.query_failing)
+		log_info("slurm: squeue answers again");
+	S.query_failing = false;
 }
 
 /* slurm_query: one squeue for the runs of one launcher whose id or
@@ -288,15 +298,37 @@ slurm_query(struct jobd *d, double now)
 
 static void slurm_chain_next(struct jobd *d, struct slurm_chain *c);
 
+/* slurm_said: what a helper printed, on one line of the log.  Errors of
+ * scancel are expected (a job that ended meanwhile, or one with no step
+ * left to signal): info, not warnings. */
+static void
+slurm_said(const char *what, const char *out, size_t len)
+{
+	char line[512];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 3 < sizeof(line); i++) {
+		if (out[i] != '\n')
+			line[n++] = out[i];
+		else if (i + 1 < len) {
+			line[n++] = ';';
+			line[n++] = ' ';
+		}
+	}
+	line[n] = '\0';
+	log_info("slurm: %s said: %s", what, line);
+}
+
 static void
 slurm_on_scancel(struct jobd *d, void *arg, const char *out, size_t len,
     bool done)
 {
 	struct slurm_chain *c = arg;
 
-	if (len > 0 || !done)
-		log_warn("slurm: scancel said: %.*s", (int)(len > 300 ? 300 : len),
-		    done ? out : "(no answer in time)");
+	if (!done)
+		log_warn("slurm: scancel did not answer in time");
+	else if (len > 0)
+		slurm_said("scancel", out, len);
 	c->stage++;
 	slurm_chain_next(d, c);
 }
@@ -442,12 +474,33 @@ slurm_on_sweep(struct jobd *d, void *arg, const char *out, size_t len,
 		slurm_chain(d, l, ids, n, slurm_sweep_launcher_done);
 }
 
+/* slurm_same_cluster: whether launchers a and b reach the same cluster
+ * (the same squeue and env lines): it is swept once. */
+static bool
+slurm_same_cluster(const struct launcher *a, const struct launcher *b)
+{
+	if (strcmp(a->squeue, b->squeue) != 0 || a->nenv != b->nenv)
+		return false;
+	for (unsigned i = 0; i < a->nenv; i++)
+		if (strcmp(a->env[i], b->env[i]) != 0)
+			return false;
+	return true;
+}
+
 static void
 slurm_sweep_next(struct jobd *d)
 {
 	const struct launcher *l;
 	char *argv[] = { NULL, "--me", "--noheader", "--format=%i|%j", NULL };
 
+	for (bool seen = true; seen && S.sweep_at < d->cfg.nlaunchers; ) {
+		seen = false;
+		for (unsigned i = 0; i < S.sweep_at && !seen; i++)
+			seen = slurm_same_cluster(&d->cfg.launchers[i],
+			    &d->cfg.launchers[S.sweep_at]);
+		if (seen)
+			S.sweep_at++;
+	}
 	if (S.sweep_at >= d->cfg.nlaunchers) {
 		if (S.sweep_failed)
 			S.sweep_retry_at = jobd_mono() + SLURM_RETRY_S;
