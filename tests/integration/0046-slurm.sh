@@ -172,3 +172,11 @@ check "one more on the cluster" wait_for 10 has_id "$last"
 check "jobd's stop ended it" wait_for 5 off_cluster "$last"
 check "nothing left in squeue" is "$(mine)" 0
 "$T_TOP/scripts/stack" jobd-start --dir "$T_DIR" >/dev/null
+
+# --- a database an older jobd made gains the two columns ----------------
+old=$T_DIR/old; mkdir -p "$old"
+sqlite3 "$old/jobs.db" "CREATE TABLE jobs (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, user_id TEXT NOT NULL, runner TEXT NOT NULL, urls TEXT NOT NULL, options TEXT NOT NULL, command TEXT NOT NULL, status TEXT NOT NULL, return_code INTEGER, errors INTEGER, progress TEXT, output TEXT NOT NULL DEFAULT '[]', output_next INTEGER NOT NULL DEFAULT 0, created_at REAL NOT NULL, started_at REAL, finished_at REAL); INSERT INTO jobs (seq, id, user_id, runner, urls, options, command, status, created_at) VALUES (1, 'x', 'alice', 'votify', '[]', '{}', 'c', 'completed', 1)"
+sed "s|^state_dir = .*|state_dir = $old|" "$T_CONF" > "$old/jobs.ini"
+check "an old database opens" "$BUILD/jobctl" -c "$old/jobs.ini" jobs alice >/dev/null
+check "and has the Slurm columns, null for its rows" is "$(sqlite3 "$old/jobs.db" "SELECT count(*) FROM pragma_table_info('jobs') WHERE name IN ('slurm_job_id', 'slurm_node')"):$(sqlite3 "$old/jobs.db" "SELECT quote(slurm_job_id) || quote(slurm_node) FROM jobs")" "2:NULLNULL"
+check "opened again: added once" "$BUILD/jobctl" -c "$old/jobs.ini" jobs alice >/dev/null
