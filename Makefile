@@ -41,7 +41,8 @@ BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
         $(BUILD)/bench-ceiling
 
 .SECONDARY:
-.PHONY: all test unit integration asan valgrind run stop deps clean bench
+.PHONY: all test unit integration asan valgrind run stop deps clean bench \
+        bench-slurm
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -99,6 +100,11 @@ stop:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
+
+# The same trivial jobs locally and through a one-node Slurm cluster.
+bench-slurm: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench-slurm
 
 clean:
 	rm -rf build build-asan

@@ -20,7 +20,7 @@
 #define SLURM_QUERY_NAMES	200	/* names per squeue */
 #define SLURM_RETRY_S		30.0	/* a failed sweep at start */
 #define SLURM_ROW_RETRY_S	2.0
-#define SLURM_STOP_WAIT_S	5.0	/* scancel at shutdown */
+#define SLURM_STOP_WAIT_S	3.0	/* each scancel at shutdown */
 
 /* What jobd knows of the Slurm job of the job in one slot. */
 struct slurm_run {

@@ -55,7 +55,7 @@ has_id() { get "$1"; [ "$(jb .slurm_job_id)" != null ] && [ "$(jb .slurm_node)" 
 
 # --- one job's timeline: create, Slurm job id, first line, cancel, gone --
 t0=$(ms)
-create "sleep=1&lines=3&progress=4&hang=1"; A=$JOB
+create "lines=3&progress=4&hang=1"; A=$JOB
 check "create 201" is "$ST" 201
 check "command is srun, then the runner's vector after --" bash -c \
     "jq -r .command '$T_DIR/body' | grep -q '^/usr/bin/srun --unbuffered --job-name=jobs\.$INST\.$A --partition=debug --time=361 --cpus-per-task=1 --mem=50M -- $V --no-config-file'"
