@@ -29,6 +29,9 @@ struct slurm_run {
 	bool			 unsaved;	/* the row lacks id or node */
 	bool			 has_task_status;
 	int			 task_status;	/* the downloader's */
+	/* srun said an error of Slurm's own ("Node failure on X"): a job
+	 * whose srun then exits 0 with no task status has failed. */
+	bool			 slurm_error;
 	const struct launcher	*l;
 	uint8_t			 uuid[16];
 	char			 name[SLURM_NAME_MAX];
@@ -594,10 +597,13 @@ slurm_job_line(struct job *j, const char *s, size_t len)
 	}
 	/* How a task ended: "srun: error: NODE: task N: Exited with exit
 	 * code C", or "...: task N: <signal>[ (core dumped)]". */
-	if (strncmp(line, "srun: error: ", 13) != 0 ||
-	    (task = strstr(line + 13, ": task ")) == NULL ||
-	    (what = strstr(task + 7, ": ")) == NULL)
+	if (strncmp(line, "srun: error: ", 13) != 0)
 		return;
+	if ((task = strstr(line + 13, ": task ")) == NULL ||
+	    (what = strstr(task + 7, ": ")) == NULL) {
+		r->slurm_error = true;
+		return;
+	}
 	snprintf(node, sizeof(node), "%.*s", (int)(task - line - 13), line + 13);
 	what += 2;
 	if (sscanf(what, "Exited with exit code %d", &code) == 1) {
@@ -623,7 +629,14 @@ slurm_job_status(struct job *j, int ws)
 {
 	struct slurm_run *r = slurm_run_of(j);
 
-	return r != NULL && r->has_task_status ? r->task_status : ws;
+	if (r == NULL)
+		return ws;
+	if (r->has_task_status)
+		return r->task_status;
+	/* A node failure: srun exits 0, its tasks' end unknown. */
+	if (r->slurm_error && WIFEXITED(ws) && WEXITSTATUS(ws) == 0)
+		return 1 << 8;
+	return ws;
 }
 
 void

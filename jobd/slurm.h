@@ -31,7 +31,8 @@ void slurm_job_started(struct job *j, const struct launcher *l);
  * the job is queued, its id, and how the downloader ended). */
 void slurm_job_line(struct job *j, const char *s, size_t len);
 /* slurm_job_status: the wait status to report for j: the downloader's
- * as srun reported it, else ws (srun's own). */
+ * as srun reported it, else ws (srun's own; exit 1 when srun said an
+ * error of Slurm's, a node failure, yet exits 0). */
 int slurm_job_status(struct job *j, int ws);
 /* slurm_job_kill: the grace is over: SIGKILL the job's processes on
  * its node, then end the Slurm job (scancel). */

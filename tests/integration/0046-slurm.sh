@@ -59,12 +59,19 @@ create "lines=3&progress=4&hang=1"; A=$JOB
 check "create 201" is "$ST" 201
 check "command is srun, then the runner's vector after --" bash -c \
     "jq -r .command '$T_DIR/body' | grep -q '^/usr/bin/srun --unbuffered --job-name=jobs\.$INST\.$A --partition=debug --time=361 --cpus-per-task=1 --mem=50M -- $V --no-config-file'"
-check "running for jobd" wait_for 10 status_is "$A" running
-check "Slurm job id and node known" wait_for 10 has_id "$A"
-t_id=$(ms); A_ID=$(jb .slurm_job_id)
+# One poll loop notes when each first shows.
+t_id="" t_line=""
+timeline() {
+	get "$A"
+	[ -z "$t_line" ] && [ "$(jb '.output|length')" -ge 1 ] && t_line=$(ms)
+	[ -z "$t_id" ] && [ "$(jb .slurm_job_id)" != null ] &&
+	    [ "$(jb .slurm_node)" != null ] && t_id=$(ms)
+	[ -n "$t_line" ] && [ -n "$t_id" ]
+}
+check "first line, Slurm job id and node visible" wait_for 10 timeline
+check "running for jobd" is "$(jb .status)" running
+A_ID=$(jb .slurm_job_id)
 check "squeue agrees" is "$(squeue --me -h -n "jobs.$INST.$A" -o '%i %N %T')" "$A_ID $(jb .slurm_node) RUNNING"
-check "first line visible" wait_for 10 lines_ge "$A" 1
-t_line=$(ms)
 check "lines arrive as printed" wait_for 10 lines_ge "$A" 5
 api GET "/api/jobs/$A?since=3"
 check "since works on a Slurm job" is "$(jb '.output|length')/$(jb .output_next)" "$(( $(jb .output_next) - 3 ))/$(jb .output_next)"
@@ -145,6 +152,18 @@ check "and gets its node" wait_for 5 has_id "$q1"
 for j in "${full[@]:1}" "$q1"; do api POST "/api/jobs/$j/cancel"; done
 for j in "${full[@]}" "$q1"; do check "cancelled off the cluster ($j)" wait_for 5 off_cluster "$j"; done
 check "nothing of ours left in squeue" is "$(mine)" 0
+
+# --- a node failure: failed, srun's message last -------------------------
+create "lines=1&hang=1"; nf=$JOB
+check "on the node" wait_for 10 has_id "$nf"
+check "it prints" wait_for 10 lines_ge "$nf" 2
+scontrol update nodename="$(jb .slurm_node)" state=down reason=jobs-test
+check "node failure ends it" wait_for 15 finished "$nf"
+check "failed, not srun's 0" is "$(jb .status)/$(jb .return_code)" failed/1
+check "srun says why" has_line "$nf" "^srun: error: Node failure on"
+check "its last lines are srun's" bash -c "jq -r '.output[-1]' '$T_DIR/body' | grep -q '^srun: \|^slurmstepd'"
+node_back() { scontrol update nodename="$(hostname -s)" state=resume >/dev/null 2>&1; sinfo -h -o %T | grep -qx idle; }
+check "the node comes back" wait_for 20 node_back
 
 # --- kill -9 of jobd with jobs on the cluster, restart -------------------
 api PUT /api/admin/settings '{"max_concurrent_jobs": 2}' "$TR"
