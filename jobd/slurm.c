@@ -60,6 +60,7 @@ static struct {
 	bool			 sweeping;
 	unsigned		 sweep_at;	/* launcher being swept */
 	bool			 sweep_failed;
+	bool			 sweep_warned;	/* said once, until it works */
 	double			 sweep_retry_at, row_retry_at;
 } S;
 
@@ -463,10 +464,12 @@ slurm_on_sweep(struct jobd *d, void *arg, const char *out, size_t len,
 	if (!done) {
 		for (unsigned i = 0; i < n; i++)
 			free(ids[i]);
-		log_warn("slurm: [launcher %s]: cannot list the cluster's jobs; "
-		    "jobs start anyway, and the Slurm jobs a previous jobd may "
-		    "have left are looked for again every %.0f s", l->name,
-		    SLURM_RETRY_S);
+		if (!S.sweep_warned)
+			log_warn("slurm: [launcher %s]: cannot list the cluster's "
+			    "jobs; jobs start anyway, and the Slurm jobs a "
+			    "previous jobd may have left are looked for again "
+			    "every %.0f s", l->name, SLURM_RETRY_S);
+		S.sweep_warned = true;
 		S.sweep_failed = true;
 		slurm_sweep_launcher_done(d);
 		return;
@@ -507,6 +510,11 @@ slurm_sweep_next(struct jobd *d)
 	if (S.sweep_at >= d->cfg.nlaunchers) {
 		if (S.sweep_failed)
 			S.sweep_retry_at = jobd_mono() + SLURM_RETRY_S;
+		else if (S.sweep_warned) {
+			log_info("slurm: the cluster answers again; no Slurm job "
+			    "of this instance is left unowned");
+			S.sweep_warned = false;
+		}
 		slurm_sweep_done(d);
 		return;
 	}
