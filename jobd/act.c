@@ -95,7 +95,7 @@ act_command(struct jobd *d, const struct job_meta *id,
 		act_answer(a, ERR_INTERNAL, "Out of memory.");
 	else if (jobdir_user(&d->cfg, id->user_id, user_dir,
 	    sizeof(user_dir)) == -1 ||
-	    jobdir_temp(&d->cfg, id->uuid, temp, sizeof(temp)) == -1)
+	    jobdir_temp(&d->cfg, r, id->uuid, temp, sizeof(temp)) == -1)
 		act_answer(a, ERR_INTERNAL, "The job's folders have names too "
 		    "long for this system.");
 	else if (runner_argv(r, urls, opts, user_dir, temp, argv,

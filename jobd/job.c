@@ -423,7 +423,8 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 
 	argv[0] = NULL;
 	if (jobdir_user(&j->d->cfg, sl->m.user_id, home, sizeof(home)) == -1 ||
-	    jobdir_temp(&j->d->cfg, sl->m.uuid, j->temp_dir, sizeof(j->temp_dir)) == -1 ||
+	    jobdir_temp(&j->d->cfg, r, sl->m.uuid, j->temp_dir,
+	    sizeof(j->temp_dir)) == -1 ||
 	    runner_argv(r, urls, opts, home, j->temp_dir, argv, ARGV_MAX) == -1 ||
 	    (l != NULL && launcher_wrap(l, j->d->cfg.instance, sl->m.uuid,
 	    j->d->settings.max_job_seconds, argv, ARGV_MAX) == -1)) {

@@ -20,11 +20,16 @@ jobdir_user(const struct config *c, const char *user, char *buf, size_t size)
 }
 
 int
-jobdir_temp(const struct config *c, const uint8_t uuid[16], char *buf, size_t size)
+jobdir_temp(const struct config *c, const struct runner *r,
+    const uint8_t uuid[16], char *buf, size_t size)
 {
+	const struct launcher *l = config_launcher(c, r);
 	char id[JOB_ID_LEN + 1];
 
 	jobjson_uuid_str(uuid, id);
+	if (l != NULL && l->temp_dir != NULL)
+		return snprintf(buf, size, "%s/%s/%s", l->temp_dir, c->instance,
+		    id) >= (int)size ? -1 : 0;
 	return snprintf(buf, size, "%s/tmp/%s", c->state_dir, id) >=
 	    (int)size ? -1 : 0;
 }
@@ -124,5 +129,19 @@ jobdir_clean_temps(const struct config *c)
 	    (int)sizeof(path))
 		return -1;
 	jobdir_remove(path);
-	return mkdir(path, 0750) == -1 && errno != EEXIST ? -1 : 0;
+	if (mkdir(path, 0750) == -1 && errno != EEXIST)
+		return -1;
+	/* A launcher's shared temp folder: this instance's part only. */
+	for (unsigned i = 0; i < c->nlaunchers; i++) {
+		const char *t = c->launchers[i].temp_dir;
+
+		if (t == NULL || snprintf(path, sizeof(path), "%s/%s", t,
+		    c->instance) >= (int)sizeof(path))
+			continue;
+		jobdir_remove(path);
+		if ((mkdir(t, 0750) == -1 && errno != EEXIST) ||
+		    (mkdir(path, 0750) == -1 && errno != EEXIST))
+			return -1;
+	}
+	return 0;
 }

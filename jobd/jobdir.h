@@ -11,9 +11,11 @@
 /* jobdir_user: download_dir/user into buf.  Returns 0, or -1 if too long. */
 int jobdir_user(const struct config *c, const char *user, char *buf,
     size_t size);
-/* jobdir_temp: state_dir/tmp/<id> into buf.  Returns 0 or -1. */
-int jobdir_temp(const struct config *c, const uint8_t uuid[16], char *buf,
-    size_t size);
+/* jobdir_temp: the temp folder of a job of runner r into buf:
+ * state_dir/tmp/<id>, or <temp_dir>/<instance>/<id> when r's launcher
+ * has a temp_dir (on the file system the nodes share).  Returns 0 or -1. */
+int jobdir_temp(const struct config *c, const struct runner *r,
+    const uint8_t uuid[16], char *buf, size_t size);
 /* jobdir_open: open user/sub below the download folder, creating it one
  * component at a time and refusing symlinks.  Returns an O_CLOEXEC
  * directory fd the caller closes, or -1 with errno (ELOOP, ENOTDIR...). */
@@ -28,7 +30,8 @@ char **jobdir_envp(const struct runner *r, const struct launcher *l,
 void jobdir_envp_free(char **envp);
 
 /* jobdir_clean_temps: at start, when no job runs, remove the temp
- * folders of jobs a killed jobd could not clean up.  Returns 0 or -1. */
+ * folders of jobs a killed jobd could not clean up (state_dir/tmp, and
+ * each launcher's <temp_dir>/<instance>).  Returns 0 or -1. */
 int jobdir_clean_temps(const struct config *c);
 
 #endif

@@ -39,6 +39,9 @@ launcher_key(struct launcher *l, const char *name, const char *v)
 		return launcher_set(name[1] == 'r' ? &l->srun : name[1] == 'q' ?
 		    &l->squeue : &l->scancel, v);
 	}
+	if (strcmp(name, "temp_dir") == 0)
+		return v[0] == '/' && strlen(v) < 1024 ?
+		    launcher_set(&l->temp_dir, v) : -1;
 	if (strcmp(name, "partition") == 0 || strcmp(name, "account") == 0)
 		return launcher_word(v) ? launcher_set(name[0] == 'p' ?
 		    &l->partition : &l->account, v) : -1;
@@ -81,6 +84,7 @@ launcher_release(struct launcher *l)
 	free(l->scancel);
 	free(l->partition);
 	free(l->account);
+	free(l->temp_dir);
 	for (unsigned i = 0; i < l->nargs; i++)
 		free(l->args[i]);
 	for (unsigned i = 0; i < l->nenv; i++)

@@ -20,6 +20,9 @@ struct launcher {
 	unsigned	 nargs;
 	char		*env[16];	/* KEY=VALUE, for srun and the helpers */
 	unsigned	 nenv;
+	/* The jobs' temp folders, <temp_dir>/<instance>/<id>, on a file
+	 * system the nodes share (NULL: state_dir/tmp, as for local jobs). */
+	char		*temp_dir;
 };
 
 /* launcher_key: one `name = value` line of a [launcher NAME] section

@@ -27,6 +27,7 @@ partition = debug
 arg = --cpus-per-task=1
 arg = --mem=50M
 env = SLURM_CONF=$SC
+temp_dir = $S_DIR/shared-tmp
 
 [launcher nowhere]
 partition = nosuch
@@ -97,6 +98,14 @@ create "critical=1"; crit=$JOB
 create "exit=143"; e143=$JOB
 for j in $ok $e3 $sig $errs $crit $e143; do check "ends ($j)" wait_for 20 finished "$j"; done
 st() { get "$1"; echo "$(jb .status)/$(jb .return_code)"; }
+
+# The temp folder lies in the launcher's temp_dir (shared with the nodes).
+create "args=1"; ar=$JOB
+check "args job ends" wait_for 20 finished "$ar"
+check "its --temp is <temp_dir>/<instance>/<id>" has_line "$ar" "arg: $S_DIR/shared-tmp/$INST/$ar\$"
+check "which the downloader found on its node" has_line "$ar" "temp exists: yes"
+check "and jobd removed after the job" test ! -e "$S_DIR/shared-tmp/$INST/$ar"
+check "not in state_dir" test ! -e "$T_DIR/state/tmp/$ar"
 check "completed, 0" is "$(st $ok)" completed/0
 check "has its Slurm job id" is "$(jb '.slurm_job_id|type')" number
 check "exit 3 is the downloader's 3" is "$(st $e3)" failed/3

@@ -44,7 +44,8 @@ test_command(void)
 	T_CHECK(load(&c, "[runner votify]\nlauncher = hpc\n"
 	    "[launcher hpc]\ntype = slurm\npartition = music\naccount = dl\n"
 	    "arg = --cpus-per-task=2\narg = --mem=4G\n"
-	    "env = SLURM_CONF=/etc/slurm/other.conf\n") == 0);
+	    "env = SLURM_CONF=/etc/slurm/other.conf\n"
+	    "temp_dir = /shared/tmp\n") == 0);
 	r = config_runner(&c, NULL);
 	T_CHECK(r != NULL && (l = config_launcher(&c, r)) != NULL);
 	if (r == NULL || l == NULL)
@@ -52,6 +53,7 @@ test_command(void)
 	T_STREQ(l->srun, "/usr/bin/srun");
 	T_STREQ(l->scancel, "/usr/bin/scancel");
 	T_CHECK(l->nenv == 1);
+	T_STREQ(l->temp_dir, "/shared/tmp");
 	argc = runner_argv(r, urls, opts, "/d/alice", "/s/tmp/x", argv, ARGV_MAX);
 	T_CHECK(argc == 8);
 	argc = launcher_wrap(l, c.instance, uuid, 3600, argv, ARGV_MAX);
@@ -91,6 +93,7 @@ test_refused(void)
 		"[launcher s]\narg = /bin/sh\n",	/* not an option */
 		"[launcher s]\nenv = NOEQUALS\n",
 		"[launcher s]\nmystery = 1\n",
+		"[launcher s]\ntemp_dir = relative/tmp\n",
 		"[launcher a/b]\ntype = slurm\n",
 	};
 	struct config c;
