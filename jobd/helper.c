@@ -31,6 +31,7 @@ struct helper {
 static struct helper helpers[HELPERS_MAX] = {
 	[0 ... HELPERS_MAX - 1] = { .w.fd = -1 },
 };
+static bool helpers_closed;	/* helper_release: no more */
 
 /* helper_spawn: argv with stdout and stderr on out_fd.  Its signal mask
  * and dispositions are the defaults, not jobd's (which blocks SIGCHLD,
@@ -138,7 +139,15 @@ helper_start(struct jobd *d, char *const *argv, char *const *envp,
 	for (int i = 0; i < HELPERS_MAX && h == NULL; i++)
 		if (helpers[i].w.fd == -1)
 			h = &helpers[i];
-	if (h == NULL || pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
+	if (helpers_closed) {
+		errno = ESHUTDOWN;
+		return -1;
+	}
+	if (h == NULL) {
+		errno = EAGAIN;
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) == -1)
 		return -1;
 	if ((h->pid = helper_spawn(argv, envp, p[1])) == -1) {
 		log_warn("cannot run '%s': %s", argv[0], strerror(errno));
@@ -187,6 +196,19 @@ helper_step(struct jobd *d)
 			next = h->deadline;
 	}
 	return next == 0 ? -1 : (int)((next - now) * 1000) + 1;
+}
+
+void
+helper_release(struct jobd *d)
+{
+	(void)d;
+	helpers_closed = true;
+	for (int i = 0; i < HELPERS_MAX; i++)
+		if (helpers[i].w.fd != -1) {
+			kill(-helpers[i].pid, SIGKILL);
+			helpers[i].killed = true;
+			helper_finish(&helpers[i], false);
+		}
 }
 
 int

@@ -24,13 +24,18 @@ typedef void (*helper_fn)(struct jobd *d, void *arg, const char *out,
 /* helper_start: run argv (argv[0] a full path) with envp, stdin
  * /dev/null, in a process group of its own.  fn is called once, from
  * the loop, never from inside helper_start.  Returns 0, or -1 (fn is
- * not called) when none can be started now. */
+ * not called) with errno EAGAIN when HELPERS_MAX run already (try again
+ * later), another when it cannot be started. */
 int helper_start(struct jobd *d, char *const *argv, char *const *envp,
     helper_fn fn, void *arg);
 
 /* helper_step: kill helpers past their time; ms to the next deadline,
  * or -1. */
 int helper_step(struct jobd *d);
+
+/* helper_release: at shutdown, kill the helpers still running; each fn
+ * is called with done false, and helper_start refuses from then on. */
+void helper_release(struct jobd *d);
 
 /* helper_run_sync: run argv and wait for it, at most timeout_s (then
  * SIGKILL); for jobd's shutdown, when the loop no longer turns.

@@ -222,6 +222,8 @@ teardown(struct jobd *d)
 			    "table, which stays", i);
 			unsaved = true;
 		}
+	/* Before the table and the loop its helpers use go. */
+	slurm_release(d);
 	for (int i = 0; i < REPLYQ_MAX; i++)
 		free(d->reasm[i].buf);
 	if (unsaved)
@@ -233,7 +235,6 @@ teardown(struct jobd *d)
 	close(d->w_timer.fd);
 	loop_release(&d->loop);
 	job_table_release(d);
-	slurm_release(d);
 	store_close(&d->store);
 	config_release(&d->cfg);
 }

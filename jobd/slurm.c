@@ -32,6 +32,7 @@ struct slurm_run {
 	/* srun said an error of Slurm's own ("Node failure on X"): a job
 	 * whose srun then exits 0 with no task status has failed. */
 	bool			 slurm_error;
+	bool			 ending;	/* scancel issued */
 	const struct launcher	*l;
 	uint8_t			 uuid[16];
 	char			 name[SLURM_NAME_MAX];
@@ -43,6 +44,7 @@ struct slurm_run {
 /* scancel runs: -s KILL first (no KillWait: the processes die now),
  * then a plain cancel that ends the allocation; then `then`, if set. */
 struct slurm_chain {
+	struct slurm_chain	*next;		/* waiting for a helper */
 	const struct launcher	*l;
 	int			 stage;
 	unsigned		 n;
@@ -54,6 +56,7 @@ static struct {
 	struct slurm_run	*runs;		/* one per slot */
 	uint32_t		 nruns;
 	char			**envp[LAUNCHERS_MAX];
+	bool			 closing;	/* slurm_release: quiet */
 	bool			 querying;	/* one squeue at a time */
 	bool			 query_failing;	/* said once, until it answers */
 	bool			 ready;		/* the start sweep is done */
@@ -62,7 +65,11 @@ static struct {
 	bool			 sweep_failed;
 	bool			 sweep_warned;	/* said once, until it works */
 	double			 sweep_retry_at, row_retry_at;
+	/* scancel runs waiting for a free helper (HELPERS_MAX busy). */
+	struct slurm_chain	*waiting, **waiting_tail;
 } S;
+
+static void slurm_chain_next(struct jobd *d, struct slurm_chain *c);
 
 static unsigned
 slurm_lidx(struct jobd *d, const struct launcher *l)
@@ -112,6 +119,16 @@ slurm_init(struct jobd *d)
 void
 slurm_release(struct jobd *d)
 {
+	S.closing = true;
+	helper_release(d);
+	while (S.waiting != NULL) {
+		struct slurm_chain *c = S.waiting;
+
+		S.waiting = c->next;
+		c->stage = 2;
+		c->then = NULL;
+		slurm_chain_next(d, c);		/* frees it */
+	}
 	for (unsigned i = 0; i < d->cfg.nlaunchers; i++) {
 		for (size_t k = 0; S.envp[i] && S.envp[i][k]; k++)
 			free(S.envp[i][k]);
@@ -204,7 +221,7 @@ slurm_on_query(struct jobd *d, void *arg, const char *out, size_t len,
 	(void)arg;
 	S.querying = false;
 	if (!done) {
-		if (!S.query_failing)
+		if (!S.query_failing && !S.closing)
 			log_warn("slurm: squeue did not answer in time");
 		S.query_failing = true;
 		return;
@@ -300,8 +317,6 @@ slurm_query(struct jobd *d, double now)
 
 /* --- scancel ---------------------------------------------------------- */
 
-static void slurm_chain_next(struct jobd *d, struct slurm_chain *c);
-
 /* slurm_said: what a helper printed, on one line of the log.  Errors of
  * scancel are expected (a job that ended meanwhile, or one with no step
  * left to signal): info, not warnings. */
@@ -329,7 +344,7 @@ slurm_on_scancel(struct jobd *d, void *arg, const char *out, size_t len,
 {
 	struct slurm_chain *c = arg;
 
-	if (!done)
+	if (!done && !S.closing)
 		log_warn("slurm: scancel did not answer in time");
 	else if (len > 0)
 		slurm_said("scancel", out, len);
@@ -354,8 +369,17 @@ slurm_chain_next(struct jobd *d, struct slurm_chain *c)
 		if (helper_start(d, argv, S.envp[slurm_lidx(d, c->l)],
 		    slurm_on_scancel, c) == 0)
 			return;
-		log_warn("slurm: cannot run scancel now; the next start of "
-		    "jobd ends what is left");
+		if (errno == EAGAIN) {	/* every helper busy: soon */
+			c->next = NULL;
+			if (S.waiting == NULL)
+				S.waiting_tail = &S.waiting;
+			*S.waiting_tail = c;
+			S.waiting_tail = &c->next;
+			return;
+		}
+		if (!S.closing)
+			log_warn("slurm: cannot run scancel; the next start of "
+			    "jobd ends what is left");
 	}
 	if (c->then != NULL)
 		c->then(d);
@@ -390,8 +414,9 @@ slurm_end_job(struct jobd *d, struct slurm_run *r)
 {
 	char *t;
 
-	if (asprintf(&t, "--name=%s", r->name) == -1)
+	if (r->ending || asprintf(&t, "--name=%s", r->name) == -1)
 		return;
+	r->ending = true;
 	slurm_chain(d, r->l, &t, 1, NULL);
 }
 
@@ -464,7 +489,7 @@ slurm_on_sweep(struct jobd *d, void *arg, const char *out, size_t len,
 	if (!done) {
 		for (unsigned i = 0; i < n; i++)
 			free(ids[i]);
-		if (!S.sweep_warned)
+		if (!S.sweep_warned && !S.closing)
 			log_warn("slurm: [launcher %s]: cannot list the cluster's "
 			    "jobs; jobs start anyway, and the Slurm jobs a "
 			    "previous jobd may have left are looked for again "
@@ -688,6 +713,14 @@ slurm_step(struct jobd *d)
 
 	if (S.runs == NULL)
 		return h;
+	/* scancel runs that waited for a helper, while one is free. */
+	for (struct slurm_chain *c; (c = S.waiting) != NULL; ) {
+		if ((S.waiting = c->next) == NULL)
+			S.waiting_tail = &S.waiting;
+		slurm_chain_next(d, c);
+		if (S.waiting_tail == &c->next)
+			break;		/* it waits again: none is free */
+	}
 	if (S.sweep_retry_at > 0 && now >= S.sweep_retry_at && !S.sweeping)
 		slurm_sweep(d);
 	if (S.row_retry_at > 0 && now >= S.row_retry_at) {

@@ -162,6 +162,22 @@ for j in "${full[@]:1}" "$q1"; do api POST "/api/jobs/$j/cancel"; done
 for j in "${full[@]}" "$q1"; do check "cancelled off the cluster ($j)" wait_for 5 off_cluster "$j"; done
 check "nothing of ours left in squeue" is "$(mine)" 0
 
+# --- 18 cancels at once: each Slurm job ends (scancel runs wait their turn)
+api PUT /api/admin/settings '{"max_concurrent_jobs": 24}' "$TR"
+many=()
+for i in $(seq 18); do create "hang=1"; many+=("$JOB"); done
+known() { get "$1"; [ "$(jb .slurm_job_id)" != null ]; }
+for j in "${many[@]}"; do check "on the cluster or in its queue ($j)" wait_for 15 known "$j"; done
+check "Slurm runs 4, queues 14" is "$(squeue --me -h -t R -o %j | grep -c "^jobs\.$INST\.")/$(squeue --me -h -t PD -o %j | grep -c "^jobs\.$INST\.")" 4/14
+for j in "${many[@]}"; do
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $TA" "$URL/api/jobs/$j/cancel" &
+done
+wait
+none_mine() { [ "$(mine)" = 0 ]; }
+check "all 18 gone from squeue" wait_for 10 none_mine
+for j in "${many[@]}"; do check "cancelled ($j)" wait_for 10 finished "$j"; done
+api PUT /api/admin/settings '{"max_concurrent_jobs": 8}' "$TR"
+
 # --- a node failure: failed, srun's message last -------------------------
 create "lines=1&hang=1"; nf=$JOB
 check "on the node" wait_for 10 has_id "$nf"
