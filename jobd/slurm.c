@@ -29,8 +29,8 @@ struct slurm_run {
 	bool			 unsaved;	/* the row lacks id or node */
 	bool			 has_task_status;
 	int			 task_status;	/* the downloader's */
-	/* srun said an error of Slurm's own ("Node failure on X"): a job
-	 * whose srun then exits 0 with no task status has failed. */
+	/* srun said Slurm ended the step ("Node failure on X"): a job whose
+	 * srun then exits 0 with no task status has failed. */
 	bool			 slurm_error;
 	bool			 ending;	/* scancel issued */
 	const struct launcher	*l;
@@ -628,15 +628,19 @@ slurm_job_line(struct job *j, const char *s, size_t len)
 		r->next_query = jobd_mono();	/* ask for its node now */
 		return;
 	}
-	/* How a task ended: "srun: error: NODE: task N: Exited with exit
-	 * code C", or "...: task N: <signal>[ (core dumped)]". */
-	if (strncmp(line, "srun: error: ", 13) != 0)
-		return;
-	if ((task = strstr(line + 13, ": task ")) == NULL ||
-	    (what = strstr(task + 7, ": ")) == NULL) {
+	/* Slurm ended the step, not the downloader: srun may still exit 0
+	 * ("srun: error: Node failure on X", "srun: Job step aborted"). */
+	if (strncmp(line, "srun: error: Node failure", 25) == 0 ||
+	    strncmp(line, "srun: Job step aborted", 22) == 0) {
 		r->slurm_error = true;
 		return;
 	}
+	/* How a task ended: "srun: error: NODE: task N: Exited with exit
+	 * code C", or "...: task N: <signal>[ (core dumped)]". */
+	if (strncmp(line, "srun: error: ", 13) != 0 ||
+	    (task = strstr(line + 13, ": task ")) == NULL ||
+	    (what = strstr(task + 7, ": ")) == NULL)
+		return;
 	snprintf(node, sizeof(node), "%.*s", (int)(task - line - 13), line + 13);
 	what += 2;
 	if (sscanf(what, "Exited with exit code %d", &code) == 1) {
