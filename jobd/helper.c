@@ -6,10 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/epoll.h>
-#include <sys/pidfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -214,22 +213,31 @@ helper_release(struct jobd *d)
 int
 helper_run_sync(char *const *argv, char *const *envp, double timeout_s)
 {
+	double end = jobd_mono() + timeout_s;
 	pid_t pid = helper_spawn(argv, envp, -1);
-	struct pollfd p = { .events = POLLIN };
+	sigset_t chld;
+	pid_t r;
 	int st;
 
 	if (pid == -1)
 		return -1;
-	/* Its pidfd is readable once it has exited. */
-	p.fd = pidfd_open(pid, 0);
-	if (p.fd == -1 || poll(&p, 1, (int)(timeout_s * 1000)) != 1) {
-		log_warn("'%s' did not end within %.0f s; killed", argv[0],
-		    timeout_s);
-		kill(-pid, SIGKILL);
+	/* jobd blocks SIGCHLD (its signalfd): wait for one, at most until
+	 * the end, each time a child exits, until it is this one. */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	while ((r = waitpid(pid, &st, WNOHANG)) == 0) {
+		double left = end - jobd_mono();
+		struct timespec ts = { (time_t)left,
+		    (long)((left - (double)(time_t)left) * 1e9) };
+
+		if (left <= 0 || (sigtimedwait(&chld, NULL, &ts) == -1 &&
+		    errno == EAGAIN && jobd_mono() >= end)) {
+			log_warn("'%s' did not end within %.0f s; killed",
+			    argv[0], timeout_s);
+			kill(-pid, SIGKILL);
+			r = waitpid(pid, &st, 0);
+			break;
+		}
 	}
-	if (p.fd != -1)
-		close(p.fd);
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return r == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

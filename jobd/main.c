@@ -23,6 +23,7 @@
 #include "shared/log.h"
 #include "sig.h"
 #include "slurm.h"
+#include "slurmend.h"
 #include "spawn.h"
 #include "sweep.h"
 
@@ -203,7 +204,7 @@ setup(struct jobd *d, const char *path)
 	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	/* Slurm jobs a killed jobd left: ended before any job starts. */
-	slurm_recover(d);
+	slurmend_recover(d);
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */
 }
 
@@ -212,7 +213,7 @@ teardown(struct jobd *d)
 {
 	bool unsaved = false;
 
-	slurm_stop_all(d);
+	slurmend_stop_all(d);
 	job_kill_all(d);
 	job_save_rows(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)

@@ -12,15 +12,12 @@
 #include "shared/jobjson.h"
 #include "shared/log.h"
 #include "slurm.h"
+#include "slurmend.h"
 
-#define SLURM_NAME_MAX		(INSTANCE_MAX + JOB_ID_LEN + 8)
 #define SLURM_FIRST_QUERY_S	0.25	/* after srun starts */
 #define SLURM_QUERY_EVERY_S	1.0	/* while id or node is unknown */
 #define SLURM_QUERY_AFTER_S	5.0	/* still asked after the job ended */
-#define SLURM_QUERY_NAMES	200	/* names per squeue */
-#define SLURM_RETRY_S		30.0	/* a failed sweep at start */
 #define SLURM_ROW_RETRY_S	2.0
-#define SLURM_STOP_WAIT_S	3.0	/* each scancel at shutdown */
 
 /* What jobd knows of the Slurm job of the job in one slot. */
 struct slurm_run {
@@ -41,17 +38,6 @@ struct slurm_run {
 	double			 ended_at, next_query;	/* monotonic */
 };
 
-/* scancel runs: -s KILL first (no KillWait: the processes die now),
- * then a plain cancel that ends the allocation; then `then`, if set. */
-struct slurm_chain {
-	struct slurm_chain	*next;		/* waiting for a helper */
-	const struct launcher	*l;
-	int			 stage;
-	unsigned		 n;
-	void			(*then)(struct jobd *d);
-	char			*targets[];	/* --name=X, or job ids */
-};
-
 static struct {
 	struct slurm_run	*runs;		/* one per slot */
 	uint32_t		 nruns;
@@ -59,27 +45,18 @@ static struct {
 	bool			 closing;	/* slurm_release: quiet */
 	bool			 querying;	/* one squeue at a time */
 	bool			 query_failing;	/* said once, until it answers */
-	bool			 ready;		/* the start sweep is done */
-	bool			 sweeping;
-	unsigned		 sweep_at;	/* launcher being swept */
-	bool			 sweep_failed;
-	bool			 sweep_warned;	/* said once, until it works */
-	double			 sweep_retry_at, row_retry_at;
-	/* scancel runs waiting for a free helper (HELPERS_MAX busy). */
-	struct slurm_chain	*waiting, **waiting_tail;
+	double			 row_retry_at;
 } S;
 
-static void slurm_chain_next(struct jobd *d, struct slurm_chain *c);
-
-static unsigned
-slurm_lidx(struct jobd *d, const struct launcher *l)
+char *const *
+slurm_envp(struct jobd *d, const struct launcher *l)
 {
-	return (unsigned)(l - d->cfg.launchers);
+	return S.envp[l - d->cfg.launchers];
 }
 
-/* slurm_envp: PATH, LANG and the launcher's env lines (SLURM_CONF...). */
+/* slurm_new_envp: PATH, LANG and the launcher's env lines. */
 static char **
-slurm_envp(const struct launcher *l)
+slurm_new_envp(const struct launcher *l)
 {
 	char **e = calloc(l->nenv + 3, sizeof(char *));
 	size_t n = 0;
@@ -104,14 +81,14 @@ int
 slurm_init(struct jobd *d)
 {
 	memset(&S, 0, sizeof(S));
-	S.ready = true;
+	slurmend_init();
 	if (d->cfg.nlaunchers == 0)
 		return 0;
 	if ((S.runs = calloc(d->cfg.slots, sizeof(*S.runs))) == NULL)
 		return -1;
 	S.nruns = d->cfg.slots;
 	for (unsigned i = 0; i < d->cfg.nlaunchers; i++)
-		if ((S.envp[i] = slurm_envp(&d->cfg.launchers[i])) == NULL)
+		if ((S.envp[i] = slurm_new_envp(&d->cfg.launchers[i])) == NULL)
 			return -1;
 	return 0;
 }
@@ -120,15 +97,7 @@ void
 slurm_release(struct jobd *d)
 {
 	S.closing = true;
-	helper_release(d);
-	while (S.waiting != NULL) {
-		struct slurm_chain *c = S.waiting;
-
-		S.waiting = c->next;
-		c->stage = 2;
-		c->then = NULL;
-		slurm_chain_next(d, c);		/* frees it */
-	}
+	slurmend_release(d);
 	for (unsigned i = 0; i < d->cfg.nlaunchers; i++) {
 		for (size_t k = 0; S.envp[i] && S.envp[i][k]; k++)
 			free(S.envp[i][k]);
@@ -141,7 +110,7 @@ slurm_release(struct jobd *d)
 bool
 slurm_ready(void)
 {
-	return S.ready;
+	return slurmend_ready();
 }
 
 /* slurm_run_of: the run of the job j holds now, or NULL. */
@@ -209,6 +178,40 @@ slurm_run_named(const char *name, size_t len, uint32_t *slot)
 			return &S.runs[i];
 		}
 	return NULL;
+}
+
+bool
+slurm_owns(const char *name, size_t len)
+{
+	uint32_t slot;
+	struct slurm_run *r = slurm_run_named(name, len, &slot);
+
+	return r != NULL && !r->ended;
+}
+
+unsigned
+slurm_running_targets(const struct launcher *l, char **out, unsigned max)
+{
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < S.nruns && n < max; i++) {
+		struct slurm_run *r = &S.runs[i];
+
+		if (r->active && !r->ended && r->l == l &&
+		    asprintf(&out[n], "--name=%s", r->name) != -1)
+			n++;
+	}
+	return n;
+}
+
+/* slurm_end: end r's Slurm job (once). */
+static void
+slurm_end(struct jobd *d, struct slurm_run *r)
+{
+	if (r->ending)
+		return;
+	r->ending = true;
+	slurmend_job(d, r->l, r->name);
 }
 
 /* slurm_on_query: squeue's lines "id|name|state|nodes". */
@@ -309,266 +312,10 @@ slurm_query(struct jobd *d, double now)
 	argv[5] = "--name";
 	argv[6] = names;
 	argv[7] = NULL;
-	if (helper_start(d, argv, S.envp[slurm_lidx(d, l)], slurm_on_query,
+	if (helper_start(d, argv, slurm_envp(d, l), slurm_on_query,
 	    NULL) == 0)
 		S.querying = true;
 	free(names);
-}
-
-/* --- scancel ---------------------------------------------------------- */
-
-/* slurm_said: what a helper printed, on one line of the log.  Errors of
- * scancel are expected (a job that ended meanwhile, or one with no step
- * left to signal): info, not warnings. */
-static void
-slurm_said(const char *what, const char *out, size_t len)
-{
-	char line[512];
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && n + 3 < sizeof(line); i++) {
-		if (out[i] != '\n')
-			line[n++] = out[i];
-		else if (i + 1 < len) {
-			line[n++] = ';';
-			line[n++] = ' ';
-		}
-	}
-	line[n] = '\0';
-	log_info("slurm: %s said: %s", what, line);
-}
-
-static void
-slurm_on_scancel(struct jobd *d, void *arg, const char *out, size_t len,
-    bool done)
-{
-	struct slurm_chain *c = arg;
-
-	if (!done && !S.closing)
-		log_warn("slurm: scancel did not answer in time");
-	else if (len > 0)
-		slurm_said("scancel", out, len);
-	c->stage++;
-	slurm_chain_next(d, c);
-}
-
-static void
-slurm_chain_next(struct jobd *d, struct slurm_chain *c)
-{
-	char *argv[4 + SLURM_QUERY_NAMES + 1];
-	size_t n = 0;
-
-	if (c->stage < 2) {
-		argv[n++] = c->l->scancel;
-		argv[n++] = "--me";
-		if (c->stage == 0)
-			argv[n++] = "--signal=KILL";
-		for (unsigned i = 0; i < c->n; i++)
-			argv[n++] = c->targets[i];
-		argv[n] = NULL;
-		if (helper_start(d, argv, S.envp[slurm_lidx(d, c->l)],
-		    slurm_on_scancel, c) == 0)
-			return;
-		if (errno == EAGAIN) {	/* every helper busy: soon */
-			c->next = NULL;
-			if (S.waiting == NULL)
-				S.waiting_tail = &S.waiting;
-			*S.waiting_tail = c;
-			S.waiting_tail = &c->next;
-			return;
-		}
-		if (!S.closing)
-			log_warn("slurm: cannot run scancel; the next start of "
-			    "jobd ends what is left");
-	}
-	if (c->then != NULL)
-		c->then(d);
-	for (unsigned i = 0; i < c->n; i++)
-		free(c->targets[i]);
-	free(c);
-}
-
-/* slurm_chain: scancel -s KILL, then scancel, of the n targets. */
-static void
-slurm_chain(struct jobd *d, const struct launcher *l, char **targets,
-    unsigned n, void (*then)(struct jobd *d))
-{
-	struct slurm_chain *c = calloc(1, sizeof(*c) + n * sizeof(char *));
-
-	if (c == NULL) {
-		for (unsigned i = 0; i < n; i++)
-			free(targets[i]);
-		if (then != NULL)
-			then(d);
-		return;
-	}
-	c->l = l;
-	c->n = n;
-	c->then = then;
-	memcpy(c->targets, targets, n * sizeof(char *));
-	slurm_chain_next(d, c);
-}
-
-static void
-slurm_end_job(struct jobd *d, struct slurm_run *r)
-{
-	char *t;
-
-	if (r->ending || asprintf(&t, "--name=%s", r->name) == -1)
-		return;
-	r->ending = true;
-	slurm_chain(d, r->l, &t, 1, NULL);
-}
-
-/* --- the jobs a previous jobd left ------------------------------------ */
-
-static void slurm_sweep_next(struct jobd *d);
-
-static void
-slurm_sweep_done(struct jobd *d)
-{
-	S.sweeping = false;
-	if (!S.ready) {
-		S.ready = true;
-		job_schedule(d);
-	}
-}
-
-static void
-slurm_sweep_launcher_done(struct jobd *d)
-{
-	S.sweep_at++;
-	slurm_sweep_next(d);
-}
-
-/* slurm_owned: whether a live job of this jobd owns the Slurm job name. */
-static bool
-slurm_owned(const char *name, size_t len)
-{
-	uint32_t slot;
-	struct slurm_run *r = slurm_run_named(name, len, &slot);
-
-	return r != NULL && !r->ended;
-}
-
-/* slurm_on_sweep: squeue's "id|name" of this user's pending and running
- * jobs: those named for this instance and owned by no live job end. */
-static void
-slurm_on_sweep(struct jobd *d, void *arg, const char *out, size_t len,
-    bool done)
-{
-	const struct launcher *l = arg;
-	char prefix[SLURM_NAME_MAX], *ids[SLURM_QUERY_NAMES];
-	const char *p = out, *end = out + len;
-	unsigned n = 0;
-
-	launcher_job_name(prefix, sizeof(prefix), d->cfg.instance, NULL);
-	while (done && p < end && n < SLURM_QUERY_NAMES) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end, *bar = memchr(p, '|', (size_t)(e - p));
-		char *stop;
-		unsigned long long id = strtoull(p, &stop, 10);
-
-		if (bar == NULL || stop != bar || id == 0) {
-			log_warn("slurm: [launcher %s]: squeue said: %.*s",
-			    l->name, (int)(e - p), p);
-			done = false;
-			break;
-		}
-		if ((size_t)(e - bar - 1) > strlen(prefix) &&
-		    memcmp(bar + 1, prefix, strlen(prefix)) == 0 &&
-		    !slurm_owned(bar + 1, (size_t)(e - bar - 1)) &&
-		    asprintf(&ids[n], "%llu", id) != -1) {
-			log_info("slurm: [launcher %s]: ending Slurm job %llu "
-			    "(%.*s), which no job of this jobd owns", l->name, id,
-			    (int)(e - bar - 1), bar + 1);
-			n++;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	if (!done) {
-		for (unsigned i = 0; i < n; i++)
-			free(ids[i]);
-		if (!S.sweep_warned && !S.closing)
-			log_warn("slurm: [launcher %s]: cannot list the cluster's "
-			    "jobs; jobs start anyway, and the Slurm jobs a "
-			    "previous jobd may have left are looked for again "
-			    "every %.0f s", l->name, SLURM_RETRY_S);
-		S.sweep_warned = true;
-		S.sweep_failed = true;
-		slurm_sweep_launcher_done(d);
-		return;
-	}
-	if (n == 0)
-		slurm_sweep_launcher_done(d);
-	else
-		slurm_chain(d, l, ids, n, slurm_sweep_launcher_done);
-}
-
-/* slurm_same_cluster: whether launchers a and b reach the same cluster
- * (the same squeue and env lines): it is swept once. */
-static bool
-slurm_same_cluster(const struct launcher *a, const struct launcher *b)
-{
-	if (strcmp(a->squeue, b->squeue) != 0 || a->nenv != b->nenv)
-		return false;
-	for (unsigned i = 0; i < a->nenv; i++)
-		if (strcmp(a->env[i], b->env[i]) != 0)
-			return false;
-	return true;
-}
-
-static void
-slurm_sweep_next(struct jobd *d)
-{
-	const struct launcher *l;
-	char *argv[] = { NULL, "--me", "--noheader", "--format=%i|%j", NULL };
-
-	for (bool seen = true; seen && S.sweep_at < d->cfg.nlaunchers; ) {
-		seen = false;
-		for (unsigned i = 0; i < S.sweep_at && !seen; i++)
-			seen = slurm_same_cluster(&d->cfg.launchers[i],
-			    &d->cfg.launchers[S.sweep_at]);
-		if (seen)
-			S.sweep_at++;
-	}
-	if (S.sweep_at >= d->cfg.nlaunchers) {
-		if (S.sweep_failed)
-			S.sweep_retry_at = jobd_mono() + SLURM_RETRY_S;
-		else if (S.sweep_warned) {
-			log_info("slurm: the cluster answers again; no Slurm job "
-			    "of this instance is left unowned");
-			S.sweep_warned = false;
-		}
-		slurm_sweep_done(d);
-		return;
-	}
-	l = &d->cfg.launchers[S.sweep_at];
-	argv[0] = l->squeue;
-	if (helper_start(d, argv, S.envp[S.sweep_at], slurm_on_sweep,
-	    (void *)l) == -1) {
-		S.sweep_failed = true;
-		slurm_sweep_launcher_done(d);
-	}
-}
-
-static void
-slurm_sweep(struct jobd *d)
-{
-	S.sweeping = true;
-	S.sweep_failed = false;
-	S.sweep_retry_at = 0;
-	S.sweep_at = 0;
-	slurm_sweep_next(d);
-}
-
-void
-slurm_recover(struct jobd *d)
-{
-	if (d->cfg.nlaunchers == 0)
-		return;
-	S.ready = false;
-	slurm_sweep(d);
 }
 
 /* --- a job's life ------------------------------------------------------ */
@@ -682,7 +429,7 @@ slurm_job_kill(struct job *j)
 	struct slurm_run *r = slurm_run_of(j);
 
 	if (r != NULL)
-		slurm_end_job(j->d, r);
+		slurm_end(j->d, r);
 }
 
 void
@@ -698,7 +445,7 @@ slurm_job_ended(struct job *j)
 	/* srun ends its Slurm job when it exits by itself; not when it was
 	 * killed, nor (to be sure) after a cancel or a timeout. */
 	if (j->cancelled || j->timed_out || !WIFEXITED(ws) || j->exec_errno)
-		slurm_end_job(j->d, r);
+		slurm_end(j->d, r);
 }
 
 /* --- the loop's turn --------------------------------------------------- */
@@ -713,20 +460,12 @@ int
 slurm_step(struct jobd *d)
 {
 	double now = jobd_mono(), next = 0;
-	int h = helper_step(d);
+	int h = helper_step(d), e;
 
 	if (S.runs == NULL)
 		return h;
-	/* scancel runs that waited for a helper, while one is free. */
-	for (struct slurm_chain *c; (c = S.waiting) != NULL; ) {
-		if ((S.waiting = c->next) == NULL)
-			S.waiting_tail = &S.waiting;
-		slurm_chain_next(d, c);
-		if (S.waiting_tail == &c->next)
-			break;		/* it waits again: none is free */
-	}
-	if (S.sweep_retry_at > 0 && now >= S.sweep_retry_at && !S.sweeping)
-		slurm_sweep(d);
+	e = slurmend_step(d);
+	h = h < 0 ? e : e < 0 ? h : h < e ? h : e;
 	if (S.row_retry_at > 0 && now >= S.row_retry_at) {
 		S.row_retry_at = 0;
 		for (uint32_t i = 0; i < S.nruns; i++)
@@ -742,7 +481,6 @@ slurm_step(struct jobd *d)
 		    !(r->ended && now > r->ended_at + SLURM_QUERY_AFTER_S))
 			next = slurm_min(next, r->next_query);
 	}
-	next = slurm_min(next, S.sweep_retry_at);
 	next = slurm_min(next, S.row_retry_at);
 	if (next <= 0)
 		return h;
@@ -750,36 +488,3 @@ slurm_step(struct jobd *d)
 	return h < 0 || next < h ? (int)next : h;
 }
 
-void
-slurm_stop_all(struct jobd *d)
-{
-	for (unsigned li = 0; li < d->cfg.nlaunchers; li++) {
-		const struct launcher *l = &d->cfg.launchers[li];
-		char *argv[4 + SLURM_QUERY_NAMES + 1];
-		unsigned n = 0;
-
-		for (uint32_t i = 0; i < S.nruns && n < SLURM_QUERY_NAMES; i++) {
-			struct slurm_run *r = &S.runs[i];
-
-			if (r->active && !r->ended && r->l == l &&
-			    asprintf(&argv[3 + n], "--name=%s", r->name) != -1)
-				n++;
-		}
-		if (n == 0)
-			continue;
-		argv[0] = l->scancel;
-		argv[1] = "--me";
-		for (int stage = 0; stage < 2; stage++) {
-			argv[2] = stage == 0 ? "--signal=KILL" : "--me";
-			argv[3 + n] = NULL;
-			if (helper_run_sync(argv, S.envp[li], SLURM_STOP_WAIT_S) != 0)
-				log_warn("slurm: [launcher %s]: scancel failed; "
-				    "the next start of jobd ends what is left",
-				    l->name);
-		}
-		log_info("slurm: [launcher %s]: ended the Slurm jobs of %u "
-		    "running job(s)", l->name, n);
-		for (unsigned k = 0; k < n; k++)
-			free(argv[3 + k]);
-	}
-}

@@ -2,10 +2,9 @@
  * supervises one srun per job like any job's process; this module adds
  * what Slurm needs besides: it learns each job's Slurm job id and node
  * (srun's own lines, and squeue run beside the loop: jobd/helper.h),
- * reads the downloader's own exit status from srun's report, ends the
- * Slurm job with scancel when a cancel, a timeout or jobd's stop leaves
- * it behind, and at start ends every Slurm job of this instance that a
- * previous jobd left (their names carry the instance: launcher.h). */
+ * reads the downloader's own exit status from srun's report, and has the
+ * Slurm job ended (slurmend.h) when a cancel, a timeout or a killed srun
+ * may leave it behind. */
 #ifndef SLURM_H
 #define SLURM_H
 
@@ -14,16 +13,23 @@
 
 #include "jobd.h"
 
+#define SLURM_NAME_MAX		(INSTANCE_MAX + JOB_ID_LEN + 8)
+#define SLURM_QUERY_NAMES	200	/* names per squeue or scancel */
+
 /* slurm_init: after the job table is made.  Returns 0 or -1. */
 int slurm_init(struct jobd *d);
 void slurm_release(struct jobd *d);
 
-/* slurm_recover: at start, before any job runs: find (squeue) and end
- * (scancel) every Slurm job named for this instance on each launcher's
- * cluster.  Jobs start only once that is done (slurm_ready), or once it
- * failed (it is then tried again every 30 s, sparing live jobs). */
-void slurm_recover(struct jobd *d);
+/* slurm_ready: whether jobs may start (slurmend_recover is done). */
 bool slurm_ready(void);
+/* slurm_envp: the environment of l's commands (PATH, LANG, its env). */
+char *const *slurm_envp(struct jobd *d, const struct launcher *l);
+/* slurm_owns: whether a live job of this jobd owns the Slurm job name. */
+bool slurm_owns(const char *name, size_t len);
+/* slurm_running_targets: "--name=<name>" (allocated) of each job of l
+ * whose srun still runs, at most max; returns how many. */
+unsigned slurm_running_targets(const struct launcher *l, char **out,
+    unsigned max);
 
 /* slurm_job_started: j's srun has started (launcher l). */
 void slurm_job_started(struct job *j, const struct launcher *l);
@@ -41,11 +47,8 @@ void slurm_job_kill(struct job *j);
  * a killed srun may have left is ended too. */
 void slurm_job_ended(struct job *j);
 
-/* slurm_step: run what is due (queries, retries); ms to the next, or
- * -1 when nothing is. */
+/* slurm_step: run what is due (queries, retries, slurmend_step); ms to
+ * the next, or -1 when nothing is. */
 int slurm_step(struct jobd *d);
-/* slurm_stop_all: at shutdown, end the Slurm jobs of every job still
- * running, waiting at most a few seconds. */
-void slurm_stop_all(struct jobd *d);
 
 #endif
