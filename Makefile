@@ -57,7 +57,8 @@ BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench pkgs-present \
-	queue-test crash-test fuzz fuzz-smoke fuzz-build fuzz-bins install uninstall
+	queue-test crash-test fuzz fuzz-smoke fuzz-build fuzz-bins install uninstall \
+	bench-slurm
 all: $(BINS) $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c | pkgs-present
@@ -200,6 +201,11 @@ crash-test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
+
+# The same trivial jobs locally and through a one-node Slurm cluster.
+bench-slurm: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench-slurm
 
 clean:
 	rm -rf $(BUILD) build build-asan build-fuzz

@@ -10,7 +10,7 @@
 
 #define HIST_COLS "seq, id, user_id, runner, urls, options, command, " \
 	"status, return_code, errors, progress, output_next, created_at, " \
-	"started_at, finished_at"
+	"started_at, finished_at, slurm_job_id, slurm_node"
 
 void
 hist_row_release(struct hist_row *h)
@@ -84,8 +84,12 @@ hist_fill(sqlite3_stmt *q, struct hist_row *h, bool with_output)
 	h->m.created_at = sqlite3_column_double(q, 12);
 	h->m.started_at = sqlite3_column_double(q, 13);
 	h->m.finished_at = sqlite3_column_double(q, 14);
+	h->m.slurm_job_id = (uint64_t)sqlite3_column_int64(q, 15);
+	if (sqlite3_column_text(q, 16) != NULL)
+		snprintf(h->m.slurm_node, sizeof(h->m.slurm_node), "%s",
+		    (const char *)sqlite3_column_text(q, 16));
 	if (with_output)
-		h->output = col_dup(q, 15);
+		h->output = col_dup(q, 17);
 	return h->urls && h->options && h->command ? 0 : -1;
 }
 

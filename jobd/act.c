@@ -95,11 +95,13 @@ act_command(struct jobd *d, const struct job_meta *id,
 		act_answer(a, ERR_INTERNAL, "Out of memory.");
 	else if (jobdir_user(&d->cfg, id->user_id, user_dir,
 	    sizeof(user_dir)) == -1 ||
-	    jobdir_temp(&d->cfg, id->uuid, temp, sizeof(temp)) == -1)
+	    jobdir_temp(&d->cfg, r, id->uuid, temp, sizeof(temp)) == -1)
 		act_answer(a, ERR_INTERNAL, "The job's folders have names too "
 		    "long for this system.");
 	else if (runner_argv(r, urls, opts, user_dir, temp, argv,
-	    ARGV_MAX) == -1)
+	    ARGV_MAX) == -1 || (config_launcher(&d->cfg, r) != NULL &&
+	    launcher_wrap(config_launcher(&d->cfg, r), d->cfg.instance,
+	    id->uuid, d->settings.max_job_seconds, argv, ARGV_MAX) == -1))
 		act_answer(a, ERR_INVALID, "The job has too many arguments.");
 	else if (runner_command(argv, cmd, SPEC_MAX) == -1)
 		act_answer(a, ERR_INVALID, "The job's command line is too long.");

@@ -23,6 +23,7 @@
 #include "shared/log.h"
 #include "shared/runner.h"
 #include "shared/valid.h"
+#include "slurm.h"
 #include "spawn.h"
 
 #define DRAIN_SECONDS	2.0	/* wait for strays' pipes after exit */
@@ -122,6 +123,8 @@ job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
 	jobtab_write_end(&sl->gen);
 	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.lines, 1,
 	    memory_order_relaxed);
+	if (complete)
+		slurm_job_line(j, s, len);
 	return n;
 }
 
@@ -410,6 +413,7 @@ static int
 job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 {
 	struct jobtab_slot *sl = job_slot(j);
+	const struct launcher *l = config_launcher(&j->d->cfg, r);
 	json_object *urls = json_tokener_parse(sl->spec);
 	json_object *opts = json_tokener_parse(sl->spec + sl->m.urls_len + 1);
 	char home[PATH_MAX], *argv[ARGV_MAX], **envp = NULL;
@@ -419,8 +423,11 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 
 	argv[0] = NULL;
 	if (jobdir_user(&j->d->cfg, sl->m.user_id, home, sizeof(home)) == -1 ||
-	    jobdir_temp(&j->d->cfg, sl->m.uuid, j->temp_dir, sizeof(j->temp_dir)) == -1 ||
-	    runner_argv(r, urls, opts, home, j->temp_dir, argv, ARGV_MAX) == -1) {
+	    jobdir_temp(&j->d->cfg, r, sl->m.uuid, j->temp_dir,
+	    sizeof(j->temp_dir)) == -1 ||
+	    runner_argv(r, urls, opts, home, j->temp_dir, argv, ARGV_MAX) == -1 ||
+	    (l != NULL && launcher_wrap(l, j->d->cfg.instance, sl->m.uuid,
+	    j->d->settings.max_job_seconds, argv, ARGV_MAX) == -1)) {
 		snprintf(why, whysz, "cannot build the command line");
 		goto out;
 	}
@@ -438,7 +445,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	}
 	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
 	    sl->m.uuid) == -1 ||
-	    (envp = jobdir_envp(r, marker, home, j->temp_dir)) == NULL) {
+	    (envp = jobdir_envp(r, l, marker, home, j->temp_dir)) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		goto out;
 	}
@@ -467,6 +474,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		goto out;
 	}
 	j->pid = sp.pid;
+	slurm_job_started(j, l);
 	job_watch(j, &j->w_out, sp.out_fd);
 	job_watch(j, &j->w_err, sp.err_fd);
 	job_watch(j, &j->w_exec, sp.exec_fd);
@@ -529,7 +537,7 @@ job_schedule(struct jobd *d)
 
 		/* Waiting for the database (job_launch): job_deadlines calls
 		 * again when it is time. */
-		if (d->start_retry_at > 0 || d->stopping)
+		if (d->start_retry_at > 0 || d->stopping || !slurm_ready())
 			return;
 		for (uint32_t i = 0; i < d->cfg.slots; i++) {
 			struct jobtab_slot *sl = shm_slot(&d->shm, i);
@@ -654,7 +662,8 @@ job_outcome(struct job *j, enum job_status *st, int *rc)
 	/* In a namespace, jobd reaps jobs-init; the program's own status
 	 * is what jobs-init reported (none: jobs-init was killed, and the
 	 * program with it, by the same signal). */
-	int ws = j->has_prog_status ? j->prog_status : j->wstatus;
+	int ws = slurm_job_status(j,
+	    j->has_prog_status ? j->prog_status : j->wstatus);
 
 	if (WIFSIGNALED(ws))
 		*rc = -WTERMSIG(ws);
@@ -686,6 +695,7 @@ job_try_finish(struct job *j)
 		    config_runner(&j->d->cfg, sl->m.runner)->exe : "?",
 		    strerror(j->exec_errno));
 	job_outcome(j, &st, &rc);
+	slurm_job_ended(j);
 	j->pid = 0;
 	j->t_kill = j->t_drain = 0;
 	jobtab_write_begin(&sl->gen);
@@ -806,8 +816,10 @@ job_deadlines(struct jobd *d)
 			job_stop(j);
 		}
 		if (j->t_kill > 0 && now >= j->t_kill) {
-			if (!j->exited)
+			if (!j->exited) {
 				kill(-j->pid, SIGKILL);
+				slurm_job_kill(j);
+			}
 			j->t_kill = 0;
 		}
 		if (j->t_drain > 0 && now >= j->t_drain) {

@@ -20,11 +20,16 @@ jobdir_user(const struct config *c, const char *user, char *buf, size_t size)
 }
 
 int
-jobdir_temp(const struct config *c, const uint8_t uuid[16], char *buf, size_t size)
+jobdir_temp(const struct config *c, const struct runner *r,
+    const uint8_t uuid[16], char *buf, size_t size)
 {
+	const struct launcher *l = config_launcher(c, r);
 	char id[JOB_ID_LEN + 1];
 
 	jobjson_uuid_str(uuid, id);
+	if (l != NULL && l->temp_dir != NULL)
+		return snprintf(buf, size, "%s/%s/%s", l->temp_dir, c->instance,
+		    id) >= (int)size ? -1 : 0;
 	return snprintf(buf, size, "%s/tmp/%s", c->state_dir, id) >=
 	    (int)size ? -1 : 0;
 }
@@ -71,10 +76,10 @@ jobdir_rm_entry(const char *path, const struct stat *st, int flag,
 }
 
 char **
-jobdir_envp(const struct runner *r, const char *marker, const char *home,
-    const char *temp)
+jobdir_envp(const struct runner *r, const struct launcher *l,
+    const char *marker, const char *home, const char *temp)
 {
-	char **envp = calloc(r->nenv + 6, sizeof(char *));
+	char **envp = calloc(r->nenv + (l ? l->nenv : 0) + 6, sizeof(char *));
 	size_t n = 0;
 
 	if (envp == NULL)
@@ -88,6 +93,9 @@ jobdir_envp(const struct runner *r, const char *marker, const char *home,
 		envp[n - 1] = NULL;
 	for (unsigned i = 0; i < r->nenv; i++)
 		envp[n++] = strdup(r->env[i]);
+	/* srun's own settings (SLURM_CONF ...); srun passes them on. */
+	for (unsigned i = 0; l != NULL && i < l->nenv; i++)
+		envp[n++] = strdup(l->env[i]);
 	for (size_t i = 0; i < n; i++)
 		if (envp[i] == NULL) {
 			for (size_t k = 0; k < n; k++)
@@ -121,5 +129,19 @@ jobdir_clean_temps(const struct config *c)
 	    (int)sizeof(path))
 		return -1;
 	jobdir_remove(path);
-	return mkdir(path, 0750) == -1 && errno != EEXIST ? -1 : 0;
+	if (mkdir(path, 0750) == -1 && errno != EEXIST)
+		return -1;
+	/* A launcher's shared temp folder: this instance's part only. */
+	for (unsigned i = 0; i < c->nlaunchers; i++) {
+		const char *t = c->launchers[i].temp_dir;
+
+		if (t == NULL || snprintf(path, sizeof(path), "%s/%s", t,
+		    c->instance) >= (int)sizeof(path))
+			continue;
+		jobdir_remove(path);
+		if ((mkdir(t, 0750) == -1 && errno != EEXIST) ||
+		    (mkdir(path, 0750) == -1 && errno != EEXIST))
+			return -1;
+	}
+	return 0;
 }

@@ -23,6 +23,8 @@
 #include "shared/log.h"
 #include "notify.h"
 #include "sig.h"
+#include "slurm.h"
+#include "slurmend.h"
 #include "spawn.h"
 #include "sweep.h"
 
@@ -183,7 +185,7 @@ setup(struct jobd *d, const char *path)
 	d->shm.hdr->settings = d->settings;
 	d->shm.hdr->started_at = db_now();
 	jobtab_write_end(&d->shm.hdr->gen);
-	if (job_table_init(d) == -1)
+	if (job_table_init(d) == -1 || slurm_init(d) == -1)
 		log_fatal("out of memory");
 	if (cmd_open(d, err, sizeof(err)) == -1) {
 		shm_retire(&d->shm);	/* leave nothing behind */
@@ -209,6 +211,8 @@ setup(struct jobd *d, const char *path)
 		    spawn_confinement());
 	if (act_recover(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
+	/* Slurm jobs a killed jobd left: ended before any job starts. */
+	slurmend_recover(d);
 	d->next_sweep = jobd_mono();	/* once at start, then hourly */
 }
 
@@ -217,6 +221,7 @@ teardown(struct jobd *d)
 {
 	bool unsaved = false;
 
+	slurmend_stop_all(d);
 	job_kill_all(d);
 	job_save_rows(d);
 	act_save_running(d);
@@ -227,6 +232,8 @@ teardown(struct jobd *d)
 			    "table, which stays", i);
 			unsaved = true;
 		}
+	/* Before the table and the loop its helpers use go. */
+	slurm_release(d);
 	for (int i = 0; i < REPLYQ_MAX; i++)
 		free(d->reasm[i].buf);
 	if (unsaved)
@@ -290,7 +297,10 @@ main(int argc, char *argv[])
 		    strerror(errno));
 	while (!d.stopping) {
 		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
+		int t3 = slurm_step(&d);
 		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
+
+		t = t < 0 ? t3 : t3 < 0 ? t : t < t3 ? t : t3;
 
 		/* The heartbeat: readers tell a hung jobd from an idle one. */
 		atomic_store_explicit(&d.shm.hdr->heartbeat_ms,

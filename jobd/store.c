@@ -560,6 +560,27 @@ store_next_queued(struct store *st, uint64_t after, store_row_fn fn, void *arg)
 }
 
 int
+store_job_slurm(struct store *st, const char *id, uint64_t job_id,
+    const char *node)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v3(st->db, "UPDATE jobs SET slurm_job_id = ?, "
+	    "slurm_node = ? WHERE id = ?", -1, SQLITE_PREPARE_PERSISTENT, &q,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (job_id > 0)
+		sqlite3_bind_int64(q, 1, (sqlite3_int64)job_id);
+	if (node != NULL && node[0] != '\0')
+		sqlite3_bind_text(q, 2, node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
+	rc = store_step(st, q);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
 store_cancel_queued(struct store *st, const char *id, const char *line)
 {
 	sqlite3_stmt *q;

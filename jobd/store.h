@@ -136,6 +136,12 @@ int store_cancel_queued(struct store *st, const char *id, const char *line);
  * reads as interrupted, or runs again).  Only outside a transaction.
  * Returns 0 or -1. */
 int store_durable(struct store *st, bool on);
+
+/* store_job_slurm: the Slurm job id and node of id's row (jobd/slurm.c),
+ * written on their own whenever jobd learns them.  Returns 0 or -1. */
+int store_job_slurm(struct store *st, const char *id, uint64_t job_id,
+    const char *node);
+
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 

@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
-"""bench-latency URL TOKEN N RUNNER: the time from POST /api/jobs to the job's first
-output line being visible in GET /api/jobs/<id>, for N jobs in turn, over
-one keep-alive connection, polling as fast as the answers come."""
+"""bench-latency URL TOKEN N RUNNER [SKIP]: the time from POST /api/jobs to the job's
+first output line being visible in GET /api/jobs/<id>, for N jobs in turn, over
+one keep-alive connection, polling as fast as the answers come.  Lines that
+start with SKIP (a launcher's own, "srun: ") do not count."""
 import http.client, json, statistics, sys, time, urllib.parse
 
 url, token, n, runner = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+skip = sys.argv[5] if len(sys.argv) > 5 else None
+
+
+def seen(job):
+    if skip is None:
+        return job.get("output_next", 0) >= 1
+    return any(not l.startswith(skip) for l in job.get("output", []))
+
 u = urllib.parse.urlparse(url)
 conn = http.client.HTTPConnection(u.hostname, u.port)
 hdr = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
@@ -17,7 +26,7 @@ for _ in range(n):
     r = conn.getresponse()
     job = json.loads(r.read())
     assert r.status == 201, job
-    while job.get("output_next", 0) < 1:
+    while not seen(job):
         # A job that never prints (stuck queued, failed silently) ends
         # the run instead of hanging it.
         if time.perf_counter() - t0 > 30:

@@ -195,7 +195,26 @@ cfg_runner_key(struct runner *r, const char *name, const char *v)
 		free(r->temp_flag);
 		return (r->temp_flag = strdup(v)) ? 0 : -1;
 	}
+	if (strcmp(name, "launcher") == 0)
+		return cfg_copy(r->launcher, sizeof(r->launcher), v);
 	return -1;
+}
+
+static struct launcher *
+cfg_launcher(struct config *c, const char *name)
+{
+	struct launcher *l;
+
+	for (unsigned i = 0; i < c->nlaunchers; i++)
+		if (strcmp(c->launchers[i].name, name) == 0)
+			return &c->launchers[i];
+	if (c->nlaunchers == LAUNCHERS_MAX || strlen(name) > RUNNER_NAME_MAX ||
+	    !valid_instance(name))
+		return NULL;
+	l = &c->launchers[c->nlaunchers++];
+	memset(l, 0, sizeof(*l));
+	snprintf(l->name, sizeof(l->name), "%s", name);
+	return l;
 }
 
 static struct runner_opt *
@@ -250,8 +269,8 @@ cfg_opt_key(struct runner_opt *o, const char *name, const char *v)
 	return -1;
 }
 
-/* cfg_handler: sections are [jobd], [fcgi], [settings], [runner NAME]
- * and [option RUNNER NAME]. */
+/* cfg_handler: sections are [jobd], [fcgi], [settings], [runner NAME],
+ * [option RUNNER NAME] and [launcher NAME]. */
 static int
 cfg_handler(void *user, const char *section, const char *name,
     const char *v)
@@ -276,6 +295,10 @@ cfg_handler(void *user, const char *section, const char *name,
 		struct runner_opt *o = r ? cfg_opt(r, oname) : NULL;
 
 		rc = o ? cfg_opt_key(o, name, v) : -1;
+	} else if (sscanf(section, "launcher %63s", rname) == 1) {
+		struct launcher *l = cfg_launcher(c, rname);
+
+		rc = l ? launcher_key(l, name, v) : -1;
 	}
 	return rc == 0 ? 1 : cfg_fail(p, section, name, "unknown key or bad value");
 }
@@ -294,9 +317,20 @@ cfg_check(struct config *c, char *err, size_t errsz)
 		    "absolute paths");
 		return -1;
 	}
+	for (unsigned i = 0; i < c->nlaunchers; i++)
+		if (launcher_check(&c->launchers[i]) == -1) {
+			snprintf(err, errsz, "[launcher %s]: out of memory",
+			    c->launchers[i].name);
+			return -1;
+		}
 	for (unsigned i = 0; i < c->nrunners; i++) {
 		struct runner *r = &c->runners[i];
 
+		if (r->launcher[0] != '\0' && config_launcher(c, r) == NULL) {
+			snprintf(err, errsz, "[runner %s] launcher: no section "
+			    "[launcher %s]", r->name, r->launcher);
+			return -1;
+		}
 		if (r->exe == NULL) {
 			snprintf(err, errsz, "[runner %s] executable is required",
 			    r->name);
@@ -374,6 +408,20 @@ config_release(struct config *c)
 		}
 	}
 	c->nrunners = 0;
+	for (unsigned i = 0; i < c->nlaunchers; i++)
+		launcher_release(&c->launchers[i]);
+	c->nlaunchers = 0;
+}
+
+const struct launcher *
+config_launcher(const struct config *c, const struct runner *r)
+{
+	if (r == NULL || r->launcher[0] == '\0')
+		return NULL;
+	for (unsigned i = 0; i < c->nlaunchers; i++)
+		if (strcmp(c->launchers[i].name, r->launcher) == 0)
+			return &c->launchers[i];
+	return NULL;
 }
 
 const struct runner *

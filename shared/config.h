@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "launcher.h"
 #include "limits.h"
 #include "runner.h"
 #include "settings.h"
@@ -36,6 +37,8 @@ struct config {
 	struct settings	initial;		/* until an admin changes them */
 	struct runner	runners[RUNNERS_MAX];
 	unsigned	nrunners;
+	struct launcher	launchers[LAUNCHERS_MAX];	/* [launcher NAME] */
+	unsigned	nlaunchers;
 };
 
 /* config_load: read path into c.  Returns 0, or -1 with a message in err
@@ -45,6 +48,11 @@ void config_release(struct config *c);
 
 /* config_runner: the runner named name (NULL: the default), or NULL. */
 const struct runner *config_runner(const struct config *c, const char *name);
+
+/* config_launcher: the launcher r names, or NULL when its jobs run on
+ * this host. */
+const struct launcher *config_launcher(const struct config *c,
+    const struct runner *r);
 
 /* config_db_path: the SQLite file's path into buf.  Returns 0 or -1. */
 int config_db_path(const struct config *c, char *buf, size_t size);

@@ -66,6 +66,37 @@ static const char db_schema[] =
 	" key TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL);";
 
+/* db_migrate: columns later versions added, to a database an older
+ * jobd made (CREATE TABLE IF NOT EXISTS leaves its table as it was).
+ * IMMEDIATE: two writers opening it at once do not both add them. */
+static int
+db_migrate(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+	int has = 0;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM pragma_table_info("
+	    "'jobs') WHERE name = 'slurm_job_id'", -1, &q, NULL) == SQLITE_OK) {
+		if (sqlite3_step(q) == SQLITE_ROW)
+			has = sqlite3_column_int(q, 0) > 0 ? 1 : 0;
+		else
+			has = -1;
+		sqlite3_finalize(q);
+	} else
+		has = -1;
+	/* A job run through a Slurm launcher: its job id and node. */
+	if (has == -1 || (has == 0 && sqlite3_exec(db, "ALTER TABLE jobs ADD "
+	    "COLUMN slurm_job_id INTEGER; ALTER TABLE jobs ADD COLUMN "
+	    "slurm_node TEXT;", NULL, NULL, NULL) != SQLITE_OK)) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ?
+	    0 : -1;
+}
+
 double
 db_now(void)
 {
@@ -95,7 +126,8 @@ db_open(const char *path, bool writable, char *err, size_t errsz)
 	    "PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
 	    "PRAGMA journal_size_limit=67108864;",
 	    NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, db_schema, NULL, NULL, NULL) != SQLITE_OK))
+	    sqlite3_exec(db, db_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    db_migrate(db) == -1))
 		goto fail;
 	umask(old);
 	return db;

@@ -80,6 +80,11 @@ jobjson_new(const struct job_meta *m, const char *urls, const char *options,
 	json_object_object_add(o, "created_at", jobjson_time(m->created_at));
 	json_object_object_add(o, "started_at", jobjson_time(m->started_at));
 	json_object_object_add(o, "finished_at", jobjson_time(m->finished_at));
+	/* null until known, and for jobs run on jobd's own host. */
+	json_object_object_add(o, "slurm_job_id", m->slurm_job_id > 0 ?
+	    json_object_new_int64((int64_t)m->slurm_job_id) : NULL);
+	json_object_object_add(o, "slurm_node", m->slurm_node[0] != '\0' ?
+	    json_object_new_string(m->slurm_node) : NULL);
 	return o;
 }
 

@@ -21,7 +21,7 @@
 #include "settings.h"
 
 #define JOBTAB_MAGIC	0x4a4f4254u	/* "JOBT" */
-#define JOBTAB_VERSION	3
+#define JOBTAB_VERSION	4
 #define JOBTAB_BEAT_MS	250	/* jobd's loop turns at least this often */
 #define JOBTAB_HUNG_MS	1000	/* a beat older than this: not answering */
 
@@ -83,6 +83,11 @@ struct job_meta {
 	uint32_t	pad3;
 	uint64_t	out_first;	/* copies of the ring's counters */
 	uint64_t	out_next;
+	/* A job run through a Slurm launcher (launcher.h): its Slurm job
+	 * id and node once jobd learns them (jobd/slurm.c); 0 and "" until
+	 * then, and for jobs run on this host. */
+	uint64_t	slurm_job_id;
+	char		slurm_node[SLURM_NODE_MAX + 1];
 };
 
 struct jobtab_slot {

@@ -62,7 +62,11 @@
 #define RUNNERS_MAX		8
 #define RUNNER_OPTS_MAX		32
 #define RUNNER_ARGS_MAX		64		/* admin + always flags */
-#define ARGV_MAX		(RUNNER_ARGS_MAX + 2 * RUNNER_OPTS_MAX + URLS_MAX + 16)
+/* A launcher's srun and its options (launcher.h) come in front. */
+#define ARGV_MAX		(2 * RUNNER_ARGS_MAX + 2 * RUNNER_OPTS_MAX + URLS_MAX + 24)
 #define OPT_VALUES_MAX		32
+#define LAUNCHERS_MAX		4
+/* A Slurm node name as the job object shows it (longer ones are cut). */
+#define SLURM_NODE_MAX		63
 
 #endif

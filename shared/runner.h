@@ -48,6 +48,9 @@ struct runner {
 	unsigned	 has;			 /* enum runner_has */
 	struct runner_opt opts[RUNNER_OPTS_MAX];
 	unsigned	 nopts;
+	/* `launcher = NAME`: its jobs run through that launcher (config.h
+	 * config_launcher); "" runs them here. */
+	char		 launcher[RUNNER_NAME_MAX + 1];
 };
 
 enum runner_has {

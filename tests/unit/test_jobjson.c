@@ -55,9 +55,31 @@ round_trip(uint32_t n)
 	json_object_put(job);
 }
 
+/* slurm_fields: the Slurm job id and node, null until known (and for
+ * jobs run on jobd's host). */
+static void
+slurm_fields(void)
+{
+	struct job_meta m = { .status = JOB_RUNNING, .errors = -1 };
+	json_object *o = jobjson_new(&m, "[]", "{}", "x"), *v;
+
+	T_CHECK(json_object_object_get_ex(o, "slurm_job_id", &v) && v == NULL);
+	T_CHECK(json_object_object_get_ex(o, "slurm_node", &v) && v == NULL);
+	json_object_put(o);
+	m.slurm_job_id = 4242;
+	snprintf(m.slurm_node, sizeof(m.slurm_node), "node07");
+	o = jobjson_new(&m, "[]", "{}", "x");
+	T_CHECK(json_object_object_get_ex(o, "slurm_job_id", &v) &&
+	    json_object_get_int64(v) == 4242);
+	T_CHECK(json_object_object_get_ex(o, "slurm_node", &v) &&
+	    strcmp(json_object_get_string(v), "node07") == 0);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
+	slurm_fields();
 	round_trip(0);
 	round_trip(1);
 	round_trip(NLINES);
