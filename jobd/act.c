@@ -208,7 +208,7 @@ act_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
 		goto missing;
 	if (j != NULL) {
 		if (!(c->flags & MQ_F_ADMIN) &&
-		    strcmp(job_slot(j)->m.user_id, c->user) != 0)
+		    strcmp(j->m.user_id, c->user) != 0)
 			goto missing;
 		a->err = ERR_OK;
 		a->slot = (int)j->slot;
@@ -245,7 +245,6 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
 	struct store_brief b;
 	struct job *j = act_lookup(d, c, &b, a);
-	struct jobtab_slot *sl;
 	enum job_status was;
 
 	if (j == NULL) {
@@ -272,14 +271,13 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		store_brief_release(&b);
 		return;
 	}
-	sl = job_slot(j);
-	was = (enum job_status)sl->m.status;
+	was = (enum job_status)j->m.status;
 	if (act_may(was, ACT_CANCEL, a) != ERR_OK || was == JOB_CANCELLED)
 		return;
 	j->cancelled = true;
 	job_say(j, "jobd: cancelled by %s", c->user);
 	if (was == JOB_QUEUED) {
-		char *out = job_output_json(&sl->out);
+		char *out = job_output_json(j);
 
 		job_set_status(j, JOB_CANCELLED, out);
 		job_count_end(d, JOB_CANCELLED);
@@ -297,7 +295,7 @@ act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 {
 	struct store_brief b;
 	struct job *j = act_lookup(d, c, &b, a);
-	enum job_status st = j ? (enum job_status)job_slot(j)->m.status : b.status;
+	enum job_status st = j ? (enum job_status)j->m.status : b.status;
 
 	if (j == NULL && b.urls == NULL)
 		return;
@@ -314,10 +312,8 @@ act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		    STORE_UNWRITABLE);
 		return;
 	}
-	if (j != NULL) {
-		shm_slot_clear(&d->shm, j->slot);
-		j->row_unsaved = false;	/* there is no row to write now */
-	}
+	if (j != NULL)
+		job_reset(j);	/* and there is no row to write now */
 	a->slot = -1;
 	log_info("job %s deleted by '%s'", a->id, c->user);
 }
@@ -332,18 +328,16 @@ act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 
 	if (j == NULL && b.urls == NULL)
 		return;
-	st = j ? (enum job_status)job_slot(j)->m.status : b.status;
+	st = j ? (enum job_status)j->m.status : b.status;
 	if (act_may(st, ACT_RETRY, a) != ERR_OK) {
 		store_brief_release(&b);
 		return;
 	}
 	if (j != NULL) {
-		struct jobtab_slot *sl = job_slot(j);
-
-		b.urls = strdup(sl->spec);
-		b.options = strdup(sl->spec + sl->m.urls_len + 1);
-		snprintf(b.runner, sizeof(b.runner), "%s", sl->m.runner);
-		snprintf(b.user_id, sizeof(b.user_id), "%s", sl->m.user_id);
+		b.urls = strdup(j->spec);
+		b.options = strdup(j->spec + j->m.urls_len + 1);
+		snprintf(b.runner, sizeof(b.runner), "%s", j->m.runner);
+		snprintf(b.user_id, sizeof(b.user_id), "%s", j->m.user_id);
 	}
 	create.user = b.user_id;
 	create.urls = b.urls;
@@ -401,21 +395,29 @@ act_load_next(struct jobd *d)
 	return rc;
 }
 
+/* act_harvest_slot: a slot of the table a killed jobd left: its lines,
+ * and its end when it had one, into its row.  Anything may be in it: its
+ * texts are cut to their size, the ring checks its lines (ring.h). */
 static void
 act_harvest_slot(void *arg, const struct jobtab_slot *sl)
 {
 	struct jobd *d = arg;
-	char id[JOB_ID_LEN + 1], *out;
+	struct job_meta m = sl->m;
 	/* A record left mid-write has no end to trust, only lines. */
 	bool ended = (atomic_load(&sl->gen) & 1) == 0 &&
-	    job_is_finished((enum job_status)sl->m.status) &&
-	    sl->m.has_return_code;
+	    m.status < JOB__COUNT && job_is_finished((enum job_status)m.status) &&
+	    m.has_return_code;
+	char id[JOB_ID_LEN + 1], *out;
 	int rc = -1;
 
-	jobjson_uuid_str(sl->m.uuid, id);
-	if ((out = job_output_json(&sl->out)) != NULL)
-		rc = ended ? store_job_close_open(&d->store, sl, out) :
-		    store_save_output(&d->store, id, out, sl->out.next);
+	m.user_id[sizeof(m.user_id) - 1] = '\0';
+	m.runner[sizeof(m.runner) - 1] = '\0';
+	m.slurm_node[sizeof(m.slurm_node) - 1] = '\0';
+	m.out_next = sl->out.next;
+	jobjson_uuid_str(m.uuid, id);
+	if ((out = ring_output_json(&sl->out, sl->out.first, m.out_next)) != NULL)
+		rc = ended ? store_job_close_open(&d->store, &m, out) :
+		    store_save_output(&d->store, id, out, m.out_next);
 	if (rc == -1)
 		log_warn("job %s: what it had before jobd restarted is lost",
 		    id);
@@ -429,11 +431,17 @@ void
 act_save_running(struct jobd *d)
 {
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+		struct job *j = &d->jobs[i];
+		char id[JOB_ID_LEN + 1], *out;
 
-		if (d->jobs[i].pid != 0 && !d->jobs[i].exited &&
-		    (sl->m.status == JOB_RUNNING || sl->m.status == JOB_CANCELLED))
-			act_harvest_slot(d, sl);
+		if (j->pid == 0 || j->exited || (j->m.status != JOB_RUNNING &&
+		    j->m.status != JOB_CANCELLED))
+			continue;
+		jobjson_uuid_str(j->m.uuid, id);
+		if ((out = job_output_json(j)) == NULL ||
+		    store_save_output(&d->store, id, out, j->m.out_next) == -1)
+			log_warn("job %s: its lines could not be saved", id);
+		free(out);
 	}
 }
 

@@ -46,6 +46,62 @@ job_slot(struct job *j)
 	return shm_slot(&j->d->shm, j->slot);
 }
 
+/* job_write_begin, job_write_end: bracket a change of j's slot.  The
+ * counter is stored from jobd's copy, never read back: a scribble over
+ * it lasts until jobd's next write. */
+static struct jobtab_slot *
+job_write_begin(struct job *j)
+{
+	struct jobtab_slot *sl = job_slot(j);
+
+	j->gen = (j->gen | 1) + 2;	/* odd: a write is under way */
+	atomic_store_explicit(&sl->gen, j->gen, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+	return sl;
+}
+
+static void
+job_write_end(struct job *j, struct jobtab_slot *sl)
+{
+	j->gen++;
+	sl->m = j->m;
+	atomic_store_explicit(&sl->gen, j->gen, memory_order_release);
+}
+
+void
+job_publish(struct job *j)
+{
+	j->m.changes++;
+	job_write_end(j, job_write_begin(j));
+}
+
+/* job_spec_size: bytes of j's texts, their NULs included. */
+static size_t
+job_spec_size(const struct job *j)
+{
+	return (size_t)j->m.urls_len + j->m.options_len + j->m.command_len + 3;
+}
+
+/* job_ring: j's ring, its line counters put back from jobd's copy (a
+ * scribble cannot renumber the lines; the ring checks the rest, ring.h).
+ * Inside a write. */
+static struct ring *
+job_ring(struct job *j, struct jobtab_slot *sl)
+{
+	sl->out.first = j->m.out_first;
+	sl->out.next = j->m.out_next;
+	return &sl->out;
+}
+
+/* job_ring_done: the ring's counters into jobd's copy after a change. */
+static void
+job_ring_done(struct job *j, const struct ring *r)
+{
+	j->m.out_first = r->first;
+	j->m.out_next = r->next;
+	j->m.changes++;
+}
+
 /* --- the capture sink: lines go into the slot's ring ------------------ */
 
 /* job_line_facts: what a line says (the runner's regexes), read before
@@ -55,8 +111,7 @@ static bool
 job_line_facts(struct job *j, const char *s, size_t len,
     struct line_facts *f)
 {
-	const struct runner *r = config_runner(&j->d->cfg,
-	    job_slot(j)->m.runner);
+	const struct runner *r = config_runner(&j->d->cfg, j->m.runner);
 	char line[OUT_LINE_MAX + 1];
 
 	if (r == NULL)
@@ -67,38 +122,30 @@ job_line_facts(struct job *j, const char *s, size_t len,
 	return true;
 }
 
-/* job_apply_facts: f into the slot's metadata (inside a write). */
+/* job_apply_facts: f into j's metadata. */
 static void
 job_apply_facts(struct job *j, const struct line_facts *f, bool complete)
 {
-	struct jobtab_slot *sl = job_slot(j);
+	struct job_meta *m = &j->m;
 
 	if (complete && f->failure)
 		j->failure_seen = true;
 	if (complete && f->errors >= 0)
-		sl->m.errors = f->errors;
+		m->errors = f->errors;
 	if (f->progress.known & PROGRESS_URL) {
-		sl->m.progress.url = f->progress.url;
+		m->progress.url = f->progress.url;
 		/* A new URL starts its tracks and percent afresh. */
-		sl->m.progress.known &= ~(unsigned)(PROGRESS_TRACK | PROGRESS_PERCENT);
+		m->progress.known &= ~(unsigned)(PROGRESS_TRACK | PROGRESS_PERCENT);
 	}
 	if (f->progress.known & PROGRESS_URLS)
-		sl->m.progress.urls = f->progress.urls;
+		m->progress.urls = f->progress.urls;
 	if (f->progress.known & PROGRESS_TRACK) {
-		sl->m.progress.track = f->progress.track;
-		sl->m.progress.known &= ~(unsigned)PROGRESS_PERCENT;
+		m->progress.track = f->progress.track;
+		m->progress.known &= ~(unsigned)PROGRESS_PERCENT;
 	}
 	if (f->progress.known & PROGRESS_PERCENT)
-		sl->m.progress.percent = f->progress.percent;
-	sl->m.progress.known |= f->progress.known;
-}
-
-void
-job_sync_counters(struct jobtab_slot *sl)
-{
-	sl->m.out_first = sl->out.first;
-	sl->m.out_next = sl->out.next;
-	sl->m.changes++;
+		m->progress.percent = f->progress.percent;
+	m->progress.known |= f->progress.known;
 }
 
 /* The sink opens the slot for writing once per line, not per chunk read:
@@ -110,17 +157,16 @@ job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
     bool complete)
 {
 	struct job *j = arg;
-	struct jobtab_slot *sl = job_slot(j);
 	struct line_facts f;
 	bool known = job_line_facts(j, s, len, &f);
-	uint64_t n;
+	struct jobtab_slot *sl = job_write_begin(j);
+	struct ring *r = job_ring(j, sl);
+	uint64_t n = ring_append(r, s, (uint32_t)len, (uint32_t)reserve);
 
-	jobtab_write_begin(&sl->gen);
-	n = ring_append(&sl->out, s, (uint32_t)len, (uint32_t)reserve);
-	job_sync_counters(sl);
+	job_ring_done(j, r);
 	if (known)
 		job_apply_facts(j, &f, complete);
-	jobtab_write_end(&sl->gen);
+	job_write_end(j, sl);
 	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.lines, 1,
 	    memory_order_relaxed);
 	if (complete)
@@ -133,18 +179,18 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
     bool complete)
 {
 	struct job *j = arg;
-	struct jobtab_slot *sl = job_slot(j);
 	struct line_facts f;
 	bool known = job_line_facts(j, s, len, &f);
+	struct jobtab_slot *sl = job_write_begin(j);
+	struct ring *r = job_ring(j, sl);
 	int rc;
 
-	jobtab_write_begin(&sl->gen);
-	if ((rc = ring_replace(&sl->out, n, s, (uint32_t)len)) == 0) {
-		job_sync_counters(sl);
+	if ((rc = ring_replace(r, n, s, (uint32_t)len)) == 0) {
+		job_ring_done(j, r);
 		if (known)
 			job_apply_facts(j, &f, complete);
 	}
-	jobtab_write_end(&sl->gen);
+	job_write_end(j, sl);
 	return rc;
 }
 
@@ -152,7 +198,8 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
 void
 job_say(struct job *j, const char *fmt, ...)
 {
-	struct jobtab_slot *sl = job_slot(j);
+	struct jobtab_slot *sl;
+	struct ring *r;
 	char line[OUT_LINE_MAX];
 	va_list ap;
 	int n;
@@ -164,10 +211,11 @@ job_say(struct job *j, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
-	jobtab_write_begin(&sl->gen);
-	ring_append(&sl->out, line, (uint32_t)n, (uint32_t)n);
-	job_sync_counters(sl);
-	jobtab_write_end(&sl->gen);
+	sl = job_write_begin(j);
+	r = job_ring(j, sl);
+	ring_append(r, line, (uint32_t)n, (uint32_t)n);
+	job_ring_done(j, r);
+	job_write_end(j, sl);
 }
 
 /* --- table ------------------------------------------------------------ */
@@ -176,37 +224,55 @@ int
 job_load(struct job *j, const struct job_meta *id, const char *urls,
     const char *options, const char *command)
 {
-	struct jobtab_slot *sl = job_slot(j);
 	const char *texts[3] = { urls, options, command };
 	size_t lens[3], off = 0;
+	struct jobtab_slot *sl;
 
 	for (int i = 0; i < 3; i++) {
 		lens[i] = strlen(texts[i]);
 		off += lens[i] + 1;
 	}
-	if (off > SPEC_MAX)
+	free(j->spec);
+	if ((j->spec = off > SPEC_MAX ? NULL : malloc(off)) == NULL)
 		return -1;
-	jobtab_write_begin(&sl->gen);
-	memset(&sl->m, 0, sizeof(sl->m));
-	sl->m.seq = id->seq;
-	memcpy(sl->m.uuid, id->uuid, 16);
-	memcpy(sl->m.user_id, id->user_id, sizeof(sl->m.user_id));
-	memcpy(sl->m.runner, id->runner, sizeof(sl->m.runner));
-	sl->m.created_at = id->created_at;
-	sl->m.errors = -1;
 	off = 0;
 	for (int i = 0; i < 3; i++) {
-		memcpy(sl->spec + off, texts[i], lens[i] + 1);
+		memcpy(j->spec + off, texts[i], lens[i] + 1);
 		off += lens[i] + 1;
 	}
-	sl->m.urls_len = (uint32_t)lens[0];
-	sl->m.options_len = (uint32_t)lens[1];
-	sl->m.command_len = (uint32_t)lens[2];
-	sl->m.status = JOB_QUEUED;
+	j->m = (struct job_meta){
+		.status = JOB_QUEUED,
+		.seq = id->seq,
+		.changes = j->m.changes + 1,
+		.created_at = id->created_at,
+		.errors = -1,
+		.urls_len = (uint32_t)lens[0],
+		.options_len = (uint32_t)lens[1],
+		.command_len = (uint32_t)lens[2],
+	};
+	memcpy(j->m.uuid, id->uuid, 16);
+	memcpy(j->m.user_id, id->user_id, sizeof(j->m.user_id));
+	memcpy(j->m.runner, id->runner, sizeof(j->m.runner));
+	sl = job_write_begin(j);
+	memcpy(sl->spec, j->spec, off);
 	ring_reset(&sl->out);
-	job_sync_counters(sl);
-	jobtab_write_end(&sl->gen);
+	job_write_end(j, sl);
 	return 0;
+}
+
+void
+job_reset(struct job *j)
+{
+	struct jobtab_slot *sl;
+
+	free(j->spec);
+	j->spec = NULL;
+	j->row_unsaved = false;
+	j->m = (struct job_meta){ .changes = j->m.changes + 1 };
+	sl = job_write_begin(j);
+	ring_reset(&sl->out);
+	shm_slot_drop_pages(&j->d->shm, j->slot);
+	job_write_end(j, sl);
 }
 
 int
@@ -218,6 +284,9 @@ job_table_init(struct jobd *d)
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		d->jobs[i].d = d;
 		d->jobs[i].slot = i;
+		/* shm_create left every slot free, its counter even. */
+		d->jobs[i].gen = atomic_load(&shm_slot(&d->shm, i)->gen);
+		d->jobs[i].m.changes = shm_slot(&d->shm, i)->m.changes;
 		d->jobs[i].w_out.fd = d->jobs[i].w_err.fd =
 		    d->jobs[i].w_exec.fd = -1;
 	}
@@ -227,6 +296,8 @@ job_table_init(struct jobd *d)
 void
 job_table_release(struct jobd *d)
 {
+	for (uint32_t i = 0; d->jobs != NULL && i < d->cfg.slots; i++)
+		free(d->jobs[i].spec);
 	free(d->jobs);
 	d->jobs = NULL;
 }
@@ -237,7 +308,7 @@ job_publish_counts(struct jobd *d)
 	uint32_t q = 0, r = 0, busy = 0;
 
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		uint32_t st = shm_slot(&d->shm, i)->m.status;
+		uint32_t st = d->jobs[i].m.status;
 
 		q += st == JOB_QUEUED;
 		r += st == JOB_RUNNING;
@@ -261,9 +332,9 @@ job_find(struct jobd *d, const char *id)
 	if (id == NULL || valid_uuid(id, strlen(id), uuid) == -1)
 		return NULL;
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+		const struct job_meta *m = &d->jobs[i].m;
 
-		if (sl->m.status != JOB_NONE && memcmp(sl->m.uuid, uuid, 16) == 0)
+		if (m->status != JOB_NONE && memcmp(m->uuid, uuid, 16) == 0)
 			return &d->jobs[i];
 	}
 	return NULL;
@@ -278,19 +349,19 @@ job_free_slot(struct jobd *d)
 	double oldest = 0;
 
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+		const struct job_meta *m = &d->jobs[i].m;
 
-		if (sl->m.status == JOB_NONE)
+		if (m->status == JOB_NONE)
 			return &d->jobs[i];
-		if (job_is_finished((enum job_status)sl->m.status) &&
+		if (job_is_finished((enum job_status)m->status) &&
 		    d->jobs[i].pid == 0 && !d->jobs[i].row_unsaved &&
-		    (best == NULL || sl->m.finished_at < oldest)) {
+		    (best == NULL || m->finished_at < oldest)) {
 			best = &d->jobs[i];
-			oldest = sl->m.finished_at;
+			oldest = m->finished_at;
 		}
 	}
 	if (best != NULL)
-		shm_slot_clear(&d->shm, best->slot);
+		job_reset(best);
 	return best;
 }
 
@@ -308,11 +379,10 @@ static const char *
 job_name(struct job *j)
 {
 	static char buf[JOB_ID_LEN + USER_MAX + 8];
-	struct jobtab_slot *sl = job_slot(j);
 	char id[JOB_ID_LEN + 1];
 
-	jobjson_uuid_str(sl->m.uuid, id);
-	snprintf(buf, sizeof(buf), "%s of '%s'", id, sl->m.user_id);
+	jobjson_uuid_str(j->m.uuid, id);
+	snprintf(buf, sizeof(buf), "%s of '%s'", id, j->m.user_id);
 	return buf;
 }
 
@@ -348,7 +418,7 @@ job_watch(struct job *j, struct loop_watch *w, int fd)
 static int
 job_write_row(struct job *j, const char *output_json)
 {
-	if (store_job_update(&j->d->store, job_slot(j), output_json) == -1) {
+	if (store_job_update(&j->d->store, &j->m, output_json) == -1) {
 		if (!j->row_unsaved)
 			log_warn("job in slot %u: its row could not be written; "
 			    "tried again every %.0f s", j->slot,
@@ -369,17 +439,20 @@ job_write_row(struct job *j, const char *output_json)
 int
 job_set_status(struct job *j, enum job_status st, const char *output_json)
 {
-	struct jobtab_slot *sl = job_slot(j);
+	struct jobtab_slot *sl;
 	int rc;
 
-	jobtab_write_begin(&sl->gen);
-	sl->m.status = st;
+	j->m.status = st;
 	if (st == JOB_RUNNING)
-		sl->m.started_at = db_now();
-	if (job_is_finished(st) && j->pid == 0 && sl->m.finished_at == 0)
-		sl->m.finished_at = db_now();
-	sl->m.changes++;
-	jobtab_write_end(&sl->gen);
+		j->m.started_at = db_now();
+	if (job_is_finished(st) && j->pid == 0 && j->m.finished_at == 0)
+		j->m.finished_at = db_now();
+	/* The texts too: a scribble over them lasts until the next status
+	 * at most (the line path writes only the metadata). */
+	j->m.changes++;
+	sl = job_write_begin(j);
+	memcpy(sl->spec, j->spec, job_spec_size(j));
+	job_write_end(j, sl);
 	rc = job_write_row(j, output_json);
 	job_publish_counts(j->d);
 	return rc;
@@ -391,15 +464,14 @@ job_save_rows(struct jobd *d)
 	d->row_retry_at = 0;
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		struct job *j = &d->jobs[i];
-		struct jobtab_slot *sl = job_slot(j);
 		char *out = NULL;
 		int rc;
 
 		if (!j->row_unsaved)
 			continue;
 		/* A finished job's last write carried its output. */
-		if (job_is_finished((enum job_status)sl->m.status) && j->pid == 0)
-			out = job_output_json(&sl->out);
+		if (job_is_finished((enum job_status)j->m.status) && j->pid == 0)
+			out = job_output_json(j);
 		rc = job_write_row(j, out);
 		free(out);
 		if (rc == -1)
@@ -412,26 +484,26 @@ job_save_rows(struct jobd *d)
 static int
 job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 {
-	struct jobtab_slot *sl = job_slot(j);
+	const struct job_meta *m = &j->m;
 	const struct launcher *l = config_launcher(&j->d->cfg, r);
-	json_object *urls = json_tokener_parse(sl->spec);
-	json_object *opts = json_tokener_parse(sl->spec + sl->m.urls_len + 1);
+	json_object *urls = json_tokener_parse(j->spec);
+	json_object *opts = json_tokener_parse(j->spec + m->urls_len + 1);
 	char home[PATH_MAX], *argv[ARGV_MAX], **envp = NULL;
 	char marker[ORPHANS_MARKER_MAX];
 	struct spawn sp;
 	int dir_fd = -1, rc = -1;
 
 	argv[0] = NULL;
-	if (jobdir_user(&j->d->cfg, sl->m.user_id, home, sizeof(home)) == -1 ||
-	    jobdir_temp(&j->d->cfg, r, sl->m.uuid, j->temp_dir,
+	if (jobdir_user(&j->d->cfg, m->user_id, home, sizeof(home)) == -1 ||
+	    jobdir_temp(&j->d->cfg, r, m->uuid, j->temp_dir,
 	    sizeof(j->temp_dir)) == -1 ||
 	    runner_argv(r, urls, opts, home, j->temp_dir, argv, ARGV_MAX) == -1 ||
-	    (l != NULL && launcher_wrap(l, j->d->cfg.instance, sl->m.uuid,
+	    (l != NULL && launcher_wrap(l, j->d->cfg.instance, m->uuid,
 	    j->d->settings.max_job_seconds, argv, ARGV_MAX) == -1)) {
 		snprintf(why, whysz, "cannot build the command line");
 		goto out;
 	}
-	if ((dir_fd = jobdir_open(&j->d->cfg, sl->m.user_id,
+	if ((dir_fd = jobdir_open(&j->d->cfg, m->user_id,
 	    runner_subdir(r, opts))) == -1) {
 		snprintf(why, whysz, "cannot use the output folder: %s",
 		    errno == ELOOP || errno == ENOTDIR ? "it leaves your download "
@@ -444,7 +516,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		goto out;
 	}
 	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
-	    sl->m.uuid) == -1 ||
+	    m->uuid) == -1 ||
 	    (envp = jobdir_envp(r, l, marker, home, j->temp_dir)) == NULL) {
 		snprintf(why, whysz, "out of memory");
 		goto out;
@@ -454,11 +526,9 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		/* design rule 6: a job runs only once its row says 'running' (else a
 		 * crash would run it twice).  Its row still says 'queued': it
 		 * waits, queued, until the database takes writes again. */
-		jobtab_write_begin(&sl->gen);
-		sl->m.status = JOB_QUEUED;
-		sl->m.started_at = 0;
-		sl->m.changes++;
-		jobtab_write_end(&sl->gen);
+		j->m.status = JOB_QUEUED;
+		j->m.started_at = 0;
+		job_publish(j);
 		j->row_unsaved = false;
 		job_publish_counts(j->d);
 		log_warn("job in slot %u stays queued: it cannot be recorded "
@@ -498,8 +568,7 @@ out:
 static void
 job_start(struct job *j)
 {
-	struct jobtab_slot *sl = job_slot(j);
-	const struct runner *r = config_runner(&j->d->cfg, sl->m.runner);
+	const struct runner *r = config_runner(&j->d->cfg, j->m.runner);
 	char why[512];
 	int rc;
 
@@ -511,7 +580,7 @@ job_start(struct job *j)
 	j->t_kill = j->t_drain = 0;
 	if (r == NULL)
 		snprintf(why, sizeof(why), "runner '%s' is no longer configured",
-		    sl->m.runner);
+		    j->m.runner);
 	else if ((rc = job_launch(j, r, why, sizeof(why))) == 0)
 		return;
 	else if (rc == 1) {
@@ -522,7 +591,7 @@ job_start(struct job *j)
 	j->exited = true;
 	j->wstatus = 127 << 8;
 	job_rm_temp(j);
-	if (sl->m.status != JOB_RUNNING)
+	if (j->m.status != JOB_RUNNING)
 		job_set_status(j, JOB_RUNNING, NULL);
 	job_try_finish(j);
 }
@@ -540,11 +609,11 @@ job_schedule(struct jobd *d)
 		if (d->start_retry_at > 0 || d->stopping || !slurm_ready())
 			return;
 		for (uint32_t i = 0; i < d->cfg.slots; i++) {
-			struct jobtab_slot *sl = shm_slot(&d->shm, i);
+			const struct job_meta *m = &d->jobs[i].m;
 
-			running += sl->m.status == JOB_RUNNING;
-			if (sl->m.status == JOB_QUEUED && sl->m.seq < best) {
-				best = sl->m.seq;
+			running += m->status == JOB_RUNNING;
+			if (m->status == JOB_QUEUED && m->seq < best) {
+				best = m->seq;
 				next = &d->jobs[i];
 			}
 		}
@@ -627,19 +696,18 @@ job_on_pipe(struct loop_watch *w, uint32_t events)
 	job_try_finish(j);
 }
 
-/* job_output_json: the held lines of r as a JSON array text; caller
+/* ring_output_json: the held lines of r as a JSON array text; caller
  * frees.  r may be what a killed jobd left (act_harvest): lines whose
  * place is out of bounds are skipped, never read. */
 char *
-job_output_json(const struct ring *r)
+ring_output_json(const struct ring *r, uint64_t first, uint64_t next)
 {
 	json_object *a = json_object_new_array();
-	uint64_t first = r->first;
 	char *s;
 
-	if (r->next - first > OUT_LINES_MAX)
-		first = r->next - OUT_LINES_MAX;
-	for (uint64_t n = first; n < r->next; n++) {
+	if (next < first || next - first > OUT_LINES_MAX)
+		first = next >= OUT_LINES_MAX ? next - OUT_LINES_MAX : 0;
+	for (uint64_t n = first; n < next; n++) {
 		uint32_t len;
 		const char *l = ring_line(r, n, &len);
 
@@ -653,12 +721,22 @@ job_output_json(const struct ring *r)
 	return s;
 }
 
+char *
+job_output_json(struct job *j)
+{
+	/* The ring's own counters put back first: ring_line reads them. */
+	struct jobtab_slot *sl = job_write_begin(j);
+	const struct ring *r = job_ring(j, sl);
+
+	job_write_end(j, sl);
+	return ring_output_json(r, j->m.out_first, j->m.out_next);
+}
+
 /* job_outcome: status and return code once everything has ended
  * (doc/api.md "Outcome"). */
 static void
 job_outcome(struct job *j, enum job_status *st, int *rc)
 {
-	struct jobtab_slot *sl = job_slot(j);
 	/* In a namespace, jobd reaps jobs-init; the program's own status
 	 * is what jobs-init reported (none: jobs-init was killed, and the
 	 * program with it, by the same signal). */
@@ -669,10 +747,10 @@ job_outcome(struct job *j, enum job_status *st, int *rc)
 		*rc = -WTERMSIG(ws);
 	else
 		*rc = WEXITSTATUS(ws);
-	if (sl->m.status == JOB_CANCELLED)
+	if (j->m.status == JOB_CANCELLED)
 		*st = JOB_CANCELLED;
 	else if (j->timed_out || j->exec_errno != 0 || *rc != 0 ||
-	    j->failure_seen || sl->m.errors > 0)
+	    j->failure_seen || j->m.errors > 0)
 		*st = JOB_FAILED;
 	else
 		*st = JOB_COMPLETED;
@@ -681,7 +759,7 @@ job_outcome(struct job *j, enum job_status *st, int *rc)
 static void
 job_try_finish(struct job *j)
 {
-	struct jobtab_slot *sl = job_slot(j);
+	const struct runner *r = config_runner(&j->d->cfg, j->m.runner);
 	enum job_status st;
 	char *out;
 	int rc;
@@ -690,19 +768,15 @@ job_try_finish(struct job *j)
 	    j->w_exec.fd >= 0)
 		return;
 	if (j->exec_errno != 0)
-		job_say(j, "jobd: cannot run '%s': %s",
-		    config_runner(&j->d->cfg, sl->m.runner) ?
-		    config_runner(&j->d->cfg, sl->m.runner)->exe : "?",
+		job_say(j, "jobd: cannot run '%s': %s", r ? r->exe : "?",
 		    strerror(j->exec_errno));
 	job_outcome(j, &st, &rc);
 	slurm_job_ended(j);
 	j->pid = 0;
 	j->t_kill = j->t_drain = 0;
-	jobtab_write_begin(&sl->gen);
-	sl->m.return_code = rc;
-	sl->m.has_return_code = 1;
-	jobtab_write_end(&sl->gen);
-	out = job_output_json(&sl->out);
+	j->m.return_code = rc;
+	j->m.has_return_code = 1;
+	out = job_output_json(j);
 	job_set_status(j, st, out);
 	free(out);
 	job_rm_temp(j);
@@ -725,7 +799,7 @@ job_by_pid(struct jobd *d, pid_t pid)
 static void
 job_kill_escaped(struct job *j)
 {
-	int n = orphans_kill(j->d->cfg.instance, job_slot(j)->m.uuid, j->pid);
+	int n = orphans_kill(j->d->cfg.instance, j->m.uuid, j->pid);
 
 	if (n > 0)
 		log_info("job in slot %u: killed %d process(es) that had left "

@@ -22,15 +22,17 @@ struct job *job_free_slot(struct jobd *d);
 /* job_load: write a queued job into j's cleared slot: the identity in id
  * (seq, uuid, user_id, runner, created_at) and its urls, options and
  * command texts.  Returns 0, or -1 (slot left free) when the texts do
- * not fit. */
+ * not fit or there is no memory for jobd's copy. */
 int job_load(struct job *j, const struct job_meta *id, const char *urls,
     const char *options, const char *command);
 /* job_say: a line jobd writes itself, numbered like the program's. */
 void job_say(struct job *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* job_sync_counters: after a change to the slot's ring or fields, inside
- * the write bracket. */
-void job_sync_counters(struct jobtab_slot *sl);
+/* job_publish: j's metadata (j->m) into its slot, for readers, with a
+ * new change count. */
+void job_publish(struct job *j);
+/* job_reset: free j's slot (no job, no lines) and give its pages back. */
+void job_reset(struct job *j);
 /* job_set_status: change status (and times) in the slot and the row;
  * output_json (may be NULL) is written with the row.  Returns -1 when
  * the row could not be written (it is retried: job_save_rows). */
@@ -38,9 +40,12 @@ int job_set_status(struct job *j, enum job_status st, const char *output_json);
 /* job_save_rows: write the rows whose last write failed; stops at the
  * first that fails again (the database still takes no writes). */
 void job_save_rows(struct jobd *d);
-/* job_output_json: the held lines of r as a JSON array text; caller
- * frees.  Safe on a ring a killed jobd left half-written. */
-char *job_output_json(const struct ring *r);
+/* job_output_json: j's held lines as a JSON array text; caller frees. */
+char *job_output_json(struct job *j);
+/* ring_output_json: the lines first .. next-1 that r holds (at most
+ * OUT_LINES_MAX), the same way.  Safe on a ring a killed jobd left
+ * half-written. */
+char *ring_output_json(const struct ring *r, uint64_t first, uint64_t next);
 /* job_stop: SIGTERM the group now, SIGKILL it after the grace. */
 void job_stop(struct job *j);
 

@@ -15,10 +15,16 @@
 #include "shm.h"
 #include "store.h"
 
-/* jobd's private side of a slot: the process and its capture. */
+/* jobd's private side of a slot: the process and its capture, and the
+ * job's metadata and texts.  jobd keeps those here and only writes them
+ * to the slot (job_publish): what it reads back from shared memory,
+ * which others may scribble on, is never what it acts on. */
 struct job {
 	struct jobd		*d;
 	uint32_t		 slot;
+	uint32_t		 gen;		/* the slot's counter, jobd's copy */
+	struct job_meta		 m;		/* status JOB_NONE: slot free */
+	char			*spec;		/* urls\0options\0command\0 */
 	pid_t			 pid;		/* group leader; 0: none */
 	bool			 exited;	/* leader reaped */
 	int			 wstatus;

@@ -149,6 +149,16 @@ shm_slot(struct shm *s, uint32_t i)
 }
 
 void
+shm_slot_drop_pages(struct shm *s, uint32_t i)
+{
+	/* Every whole page after the first (which holds gen and the
+	 * metadata): a freed slot then costs no memory, and reads as
+	 * zeros.  Rounded down so the next slot is never touched. */
+	madvise((char *)shm_slot(s, i) + 4096,
+	    (sizeof(struct jobtab_slot) - 4096) & ~(size_t)4095, MADV_REMOVE);
+}
+
+void
 shm_slot_clear(struct shm *s, uint32_t i)
 {
 	struct jobtab_slot *sl = shm_slot(s, i);
@@ -158,10 +168,6 @@ shm_slot_clear(struct shm *s, uint32_t i)
 	memset(&sl->m, 0, sizeof(sl->m));
 	sl->m.changes = changes + 1;
 	ring_reset(&sl->out);
-	/* Give back every whole page after the first (which holds gen and
-	 * the metadata); a freed slot then costs no memory, and reads as
-	 * zeros.  Rounded down so the next slot is never touched. */
-	madvise((char *)sl + 4096, (sizeof(*sl) - 4096) & ~(size_t)4095,
-	    MADV_REMOVE);
+	shm_slot_drop_pages(s, i);
 	jobtab_write_end(&sl->gen);
 }

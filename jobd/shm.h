@@ -34,7 +34,10 @@ void shm_leave(struct shm *s);
 
 struct jobtab_slot *shm_slot(struct shm *s, uint32_t i);
 
-/* shm_slot_clear: free slot i and give its pages back to the system. */
+/* shm_slot_clear: free slot i and give its pages back to the system
+ * (shm_create; jobd's jobs are freed by job_reset). */
 void shm_slot_clear(struct shm *s, uint32_t i);
+/* shm_slot_drop_pages: give back slot i's pages past its first. */
+void shm_slot_drop_pages(struct shm *s, uint32_t i);
 
 #endif

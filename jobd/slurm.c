@@ -122,7 +122,7 @@ slurm_run_of(struct job *j)
 	if (S.runs == NULL || j->slot >= S.nruns)
 		return NULL;
 	r = &S.runs[j->slot];
-	return r->active && memcmp(r->uuid, job_slot(j)->m.uuid, 16) == 0 ?
+	return r->active && memcmp(r->uuid, j->m.uuid, 16) == 0 ?
 	    r : NULL;
 }
 
@@ -145,7 +145,7 @@ static void
 slurm_learn(struct jobd *d, uint32_t i, uint64_t job_id, const char *node)
 {
 	struct slurm_run *r = &S.runs[i];
-	struct jobtab_slot *sl = shm_slot(&d->shm, i);
+	struct job *j = &d->jobs[i];
 	bool changed = false;
 
 	if (job_id > 0 && job_id != r->job_id) {
@@ -158,12 +158,10 @@ slurm_learn(struct jobd *d, uint32_t i, uint64_t job_id, const char *node)
 	}
 	if (!changed)
 		return;
-	if (memcmp(sl->m.uuid, r->uuid, 16) == 0 && sl->m.status != JOB_NONE) {
-		jobtab_write_begin(&sl->gen);
-		sl->m.slurm_job_id = r->job_id;
-		memcpy(sl->m.slurm_node, r->node, sizeof(sl->m.slurm_node));
-		sl->m.changes++;
-		jobtab_write_end(&sl->gen);
+	if (memcmp(j->m.uuid, r->uuid, 16) == 0 && j->m.status != JOB_NONE) {
+		j->m.slurm_job_id = r->job_id;
+		memcpy(j->m.slurm_node, r->node, sizeof(j->m.slurm_node));
+		job_publish(j);
 	}
 	slurm_save_row(d, r);
 }
@@ -331,7 +329,7 @@ slurm_job_started(struct job *j, const struct launcher *l)
 	memset(r, 0, sizeof(*r));
 	r->active = true;
 	r->l = l;
-	memcpy(r->uuid, job_slot(j)->m.uuid, 16);
+	memcpy(r->uuid, j->m.uuid, 16);
 	launcher_job_name(r->name, sizeof(r->name), j->d->cfg.instance, r->uuid);
 	r->next_query = jobd_mono() + SLURM_FIRST_QUERY_S;
 }

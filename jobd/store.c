@@ -266,10 +266,9 @@ store_queued_count(struct store *st, int64_t *n)
 
 /* store_job_write: the row of the slot's job through q (STORE_UPDATE). */
 static int
-store_job_write(struct store *st, sqlite3_stmt *q, const struct jobtab_slot *s,
+store_job_write(struct store *st, sqlite3_stmt *q, const struct job_meta *m,
     const char *output_json)
 {
-	const struct job_meta *m = &s->m;
 	char id[JOB_ID_LEN + 1];
 	json_object *prog = jobjson_progress(&m->progress);
 	int rc;
@@ -285,7 +284,7 @@ store_job_write(struct store *st, sqlite3_stmt *q, const struct jobtab_slot *s,
 	    JSON_C_TO_STRING_PLAIN), -1, SQLITE_TRANSIENT);
 	if (output_json != NULL)
 		sqlite3_bind_text(q, 5, output_json, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q, 6, (sqlite3_int64)s->out.next);
+	sqlite3_bind_int64(q, 6, (sqlite3_int64)m->out_next);
 	bind_time(q, 7, m->started_at);
 	bind_time(q, 8, m->finished_at);
 	sqlite3_bind_text(q, 9, id, -1, SQLITE_TRANSIENT);
@@ -295,17 +294,17 @@ store_job_write(struct store *st, sqlite3_stmt *q, const struct jobtab_slot *s,
 }
 
 int
-store_job_update(struct store *st, const struct jobtab_slot *s,
+store_job_update(struct store *st, const struct job_meta *m,
     const char *output_json)
 {
-	return store_job_write(st, st->update, s, output_json);
+	return store_job_write(st, st->update, m, output_json);
 }
 
 int
-store_job_close_open(struct store *st, const struct jobtab_slot *s,
+store_job_close_open(struct store *st, const struct job_meta *m,
     const char *output_json)
 {
-	if (store_job_write(st, st->close_open, s, output_json) == -1)
+	if (store_job_write(st, st->close_open, m, output_json) == -1)
 		return -1;
 	return sqlite3_changes(st->db);
 }

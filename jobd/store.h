@@ -77,13 +77,13 @@ int store_user_counts(struct store *st, const char *user, int64_t *live,
 /* store_queued_count: *n = all queued rows.  Returns 0 or -1. */
 int store_queued_count(struct store *st, int64_t *n);
 /* store_job_update: status, times, outcome, progress and output of the
- * slot's job.  output_json is the held lines as a JSON array text. */
-int store_job_update(struct store *st, const struct jobtab_slot *s,
+ * job m describes.  output_json is the held lines as a JSON array text. */
+int store_job_update(struct store *st, const struct job_meta *m,
     const char *output_json);
 /* store_job_close_open: the same, only if the row has no end yet: the
  * final state a killed jobd held in its table but never wrote.  Returns
  * 1 when it wrote the row, 0 when the row had its end, -1 on error. */
-int store_job_close_open(struct store *st, const struct jobtab_slot *s,
+int store_job_close_open(struct store *st, const struct job_meta *m,
     const char *output_json);
 /* store_job_delete: remove the row of id (text form).  Returns the number
  * of rows removed, or -1. */

@@ -16,14 +16,13 @@ sweep_forget(struct jobd *d)
 	char id[JOB_ID_LEN + 1];
 
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
-		struct jobtab_slot *sl = shm_slot(&d->shm, i);
+		struct job *j = &d->jobs[i];
 
-		if (!job_is_finished((enum job_status)sl->m.status) ||
-		    d->jobs[i].pid != 0)
+		if (!job_is_finished((enum job_status)j->m.status) || j->pid != 0)
 			continue;
-		jobjson_uuid_str(sl->m.uuid, id);
+		jobjson_uuid_str(j->m.uuid, id);
 		if (store_job_exists(&d->store, id) == 0)
-			shm_slot_clear(&d->shm, i);
+			job_reset(j);
 	}
 }
 
