@@ -1,5 +1,5 @@
 /* act.h: the actions commands ask for (create, cancel, delete, retry),
- * and the recovery of queued jobs at start. */
+ * and the loading of queued rows into free slots. */
 #ifndef ACT_H
 #define ACT_H
 
@@ -18,16 +18,6 @@ void act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
 void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
-/* act_harvest: at start, before the live table is made anew, save into
- * their rows the output of the jobs a killed jobd was running. */
-void act_harvest(struct jobd *d);
-/* act_save_running: when jobd stops, the lines of the jobs it was
- * running go into their rows, as after a kill (act_harvest), so the next
- * start's line about the restart comes after them, numbered on. */
-void act_save_running(struct jobd *d);
-/* act_recover: at start, fail the rows that were running and count the
- * queued ones, which then start as before (doc: "A job's life"). */
-int act_recover(struct jobd *d);
 /* act_load_next: put the oldest queued row into a free slot so that it
  * can start.  Returns 1 when one was loaded, 0 when there is none or no
  * free slot, -1 when the database could not be read. */

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "act.h"
 #include "job.h"
+#include "jobrun.h"
 #include "shared/log.h"
 #include "shared/replyq.h"
 #include "shared/valid.h"

@@ -82,9 +82,7 @@ helper_finish(struct helper *h, bool done)
 	char *buf = h->buf;
 	size_t len = h->len;
 
-	loop_del(&d->loop, &h->w);
-	close(h->w.fd);
-	h->w.fd = -1;
+	loop_close(&d->loop, &h->w);
 	h->buf = NULL;
 	h->len = h->cap = 0;
 	fn(d, arg, buf ? buf : "", len, done && !h->killed);

@@ -83,7 +83,7 @@ struct jobd {
 	struct shm		 shm;
 	struct store		 store;
 	struct loop		 loop;
-	struct loop_watch	 w_sig, w_mq, w_timer;
+	struct loop_watch	 w_sig, w_mq;
 	mqd_t			 mq;
 	int			 replyfd;	/* replies.lock (replyq.h) */
 	char			*mqbuf;		/* MQ_MSG_MAX bytes */

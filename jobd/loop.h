@@ -1,13 +1,20 @@
-/* loop.h: an epoll loop that knows nothing about jobs (redis ae.c). */
+/* loop.h: an epoll loop that knows nothing about jobs (redis ae.c): file
+ * watches, and deadline sources it asks what is due before each wait. */
 #ifndef LOOP_H
 #define LOOP_H
 
 #include <stdint.h>
 
+#define LOOP_DUE_MAX	8	/* deadline sources (jobd has three) */
+
 struct loop_watch;
 typedef void (*loop_fn)(struct loop_watch *w, uint32_t events);
+/* A deadline source: do what is due now; return ms until its next
+ * deadline, or -1 when it has none. */
+typedef int (*loop_due_fn)(void *arg);
 
-/* A registration; the caller owns it and keeps it alive while added. */
+/* A registration; the caller owns it and keeps it alive while added.
+ * fd < 0: not watched (loop_close marks it so). */
 struct loop_watch {
 	int	 fd;
 	loop_fn	 fn;
@@ -15,20 +22,32 @@ struct loop_watch {
 };
 
 struct loop {
-	int		epfd;
+	int			 epfd;
+	struct loop_watch	 timer;		/* a timerfd: wakes the wait */
+	double			 armed;		/* when it fires (monotonic s) */
+	unsigned		 ndue;
+	struct {
+		loop_due_fn	 fn;
+		void		*arg;
+	}			 due[LOOP_DUE_MAX];
 	/* How long the last loop_once spent in handlers, not waiting:
 	 * what a slow handler costs everything else (jobd's metrics). */
-	uint64_t	busy_us;
+	uint64_t		 busy_us;
 };
 
 int loop_init(struct loop *l);
 void loop_release(struct loop *l);
 /* loop_add: watch w->fd for events (EPOLLIN ...).  Returns 0 or -1. */
 int loop_add(struct loop *l, struct loop_watch *w, uint32_t events);
-/* loop_del: stop watching w and mark it closed-for-dispatch. */
-void loop_del(struct loop *l, struct loop_watch *w);
-/* loop_once: wait up to timeout_ms (-1 forever) and dispatch events.
- * Returns the number dispatched, or -1 on error other than EINTR. */
-int loop_once(struct loop *l, int timeout_ms);
+/* loop_close: stop watching w, close its fd and mark it (fd = -1): an
+ * event already fetched for it in this turn is not dispatched. */
+void loop_close(struct loop *l, struct loop_watch *w);
+/* loop_due: ask fn before every wait.  Returns 0, or -1 when
+ * LOOP_DUE_MAX are registered. */
+int loop_due(struct loop *l, loop_due_fn fn, void *arg);
+/* loop_once: run the deadline sources, wait for an event or the earliest
+ * deadline (at most max_ms), dispatch.  Returns the number of events
+ * dispatched, or -1 on an error other than EINTR. */
+int loop_once(struct loop *l, int max_ms);
 
 #endif

@@ -12,12 +12,13 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "cmd.h"
-#include "act.h"
 #include "job.h"
+#include "jobrow.h"
+#include "jobrun.h"
+#include "recover.h"
 #include "jobd.h"
 #include "shared/db.h"
 #include "shared/log.h"
@@ -96,30 +97,23 @@ on_signal(struct loop_watch *w, uint32_t events)
 	}
 }
 
-static void
-on_timer(struct loop_watch *w, uint32_t events)
+/* The loop's deadline sources (loop_due). */
+static int
+due_jobs(void *d)
 {
-	uint64_t ticks;
-
-	(void)events;
-	(void)!read(w->fd, &ticks, sizeof(ticks));
+	return job_deadlines(d);
 }
 
-/* timer_arm: wake the loop within ms.  A timer already set to fire no
- * later than that is kept: busy turns cost no system call for it. */
-static void
-timer_arm(int fd, int ms)
+static int
+due_sweep(void *d)
 {
-	static double armed;	/* monotonic seconds; past: fired */
-	double now = jobd_mono(), at = now + ms / 1000.0;
-	struct itimerspec its = { 0 };
+	return sweep_step(d);
+}
 
-	if (armed > now && armed <= at)
-		return;
-	armed = at;
-	its.it_value.tv_sec = ms / 1000;
-	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L + 1;
-	timerfd_settime(fd, 0, &its, NULL);
+static int
+due_slurm(void *d)
+{
+	return slurm_step(d);
 }
 
 static void
@@ -175,7 +169,7 @@ setup(struct jobd *d, const char *path)
 	d->settings = d->cfg.initial;
 	store_settings_load(&d->store, &d->settings);
 	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
-	act_harvest(d);
+	recover_harvest(d);
 	if (shm_create(&d->shm, d->cfg.instance, d->cfg.slots) == -1)
 		log_fatal("cannot create the live table '/dev/shm%s': %s",
 		    d->shm.name, errno == EEXIST ? "another user owns an object "
@@ -195,8 +189,11 @@ setup(struct jobd *d, const char *path)
 		log_fatal("epoll: %s", strerror(errno));
 	watch(d, &d->w_sig, sigfd, on_signal);
 	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
-	watch(d, &d->w_timer, timerfd_create(CLOCK_MONOTONIC,
-	    TFD_NONBLOCK | TFD_CLOEXEC), on_timer);
+	/* Deadline sources, asked before every wait. */
+	if (loop_due(&d->loop, due_jobs, d) == -1 ||
+	    loop_due(&d->loop, due_sweep, d) == -1 ||
+	    loop_due(&d->loop, due_slurm, d) == -1)
+		log_fatal("loop: too many deadline sources");
 	if (!d->cfg.confine_jobs)
 		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
 		    "jobd's state, and a process that leaves a job's group is "
@@ -209,7 +206,7 @@ setup(struct jobd *d, const char *path)
 	else
 		log_info("each job runs in %s of its own",
 		    spawn_confinement());
-	if (act_recover(d) == -1)
+	if (recover_start(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	/* Slurm jobs a killed jobd left: ended before any job starts. */
 	slurmend_recover(d);
@@ -224,7 +221,7 @@ teardown(struct jobd *d)
 	slurmend_stop_all(d);
 	job_kill_all(d);
 	job_save_rows(d);
-	act_save_running(d);
+	recover_save_running(d);
 	for (uint32_t i = 0; i < d->cfg.slots; i++)
 		if (d->jobs[i].row_unsaved) {
 			log_warn("job in slot %u: its last row could not be "
@@ -242,7 +239,6 @@ teardown(struct jobd *d)
 		shm_retire(&d->shm);
 	cmd_close(d);
 	close(d->w_sig.fd);
-	close(d->w_timer.fd);
 	loop_release(&d->loop);
 	job_table_release(d);
 	store_close(&d->store);
@@ -296,18 +292,10 @@ main(int argc, char *argv[])
 		log_warn("cannot tell the service manager jobd is ready: %s",
 		    strerror(errno));
 	while (!d.stopping) {
-		int t1 = job_deadlines(&d), t2 = sweep_step(&d);
-		int t3 = slurm_step(&d);
-		int t = t1 < 0 ? t2 : t2 < 0 ? t1 : t1 < t2 ? t1 : t2;
-
-		t = t < 0 ? t3 : t3 < 0 ? t : t < t3 ? t : t3;
-
 		/* The heartbeat: readers tell a hung jobd from an idle one. */
 		atomic_store_explicit(&d.shm.hdr->heartbeat_ms,
 		    jobtab_mono_ms(), memory_order_relaxed);
-		timer_arm(d.w_timer.fd, t < 0 || t > JOBTAB_BEAT_MS ?
-		    JOBTAB_BEAT_MS : t);
-		if (loop_once(&d.loop, -1) == -1)
+		if (loop_once(&d.loop, JOBTAB_BEAT_MS) == -1)
 			log_fatal("epoll_wait: %s", strerror(errno));
 		publish_stats(&d);
 	}

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "helper.h"
-#include "job.h"
+#include "jobrun.h"
 #include "shared/log.h"
 #include "slurm.h"
 #include "slurmend.h"
