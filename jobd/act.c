@@ -20,6 +20,9 @@
 #include "shared/runner.h"
 #include "shared/valid.h"
 
+/* Creates per user and minute (rate.h). */
+static struct rate_table rates;
+
 /* Which commands each status allows (s6 actions[state][event]). */
 enum act_kind { ACT_CANCEL, ACT_DELETE, ACT_RETRY, ACT__COUNT };
 static const enum err act_allowed[JOB__COUNT][ACT__COUNT] = {
@@ -133,7 +136,7 @@ act_admit(struct jobd *d, const char *user, struct act_answer *a)
 		    (long long)stored);
 		return false;
 	}
-	if (!rate_take(&d->rates, user, d->cfg.creates_per_minute,
+	if (!rate_take(&rates, user, d->cfg.creates_per_minute,
 	    jobd_mono())) {
 		act_answer(a, ERR_LIMIT, "You created %u jobs in the last "
 		    "minute, the most allowed; wait a moment.",

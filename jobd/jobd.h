@@ -9,7 +9,6 @@
 
 #include "capture.h"
 #include "loop.h"
-#include "rate.h"
 #include "shared/config.h"
 #include "shared/mqmsg.h"
 #include "shm.h"
@@ -47,16 +46,6 @@ struct job {
 	bool			 row_unsaved;
 };
 
-struct sweep {
-	bool		active;
-	double		cutoff;		/* finished before this: removed */
-	long		removed;
-	double		began;		/* monotonic */
-	double		longest;	/* longest batch, seconds */
-	char		reply_to[MQ_NAME_MAX];	/* a jobctl waiting, or "" */
-	uint64_t	req_id;
-};
-
 /* A command arriving in fragments (mqmsg.h), in order, one per sender
  * (its reply queue's index). */
 struct reasm {
@@ -92,17 +81,13 @@ struct jobd {
 	struct job		*jobs;		/* one per slot */
 	struct settings		 settings;
 	uint64_t		 next_seq;
-	double			 next_sweep;	/* monotonic */
-	struct sweep		 sweep;
 	/* Queued jobs are rows: one takes a slot only when it can start
 	 * (act_load_next), the oldest first. */
 	int64_t			 queued_rows;	/* rows queued, not in a slot */
-	struct rate_table	 rates;		/* creates per user (rate.h) */
 	uint64_t		 load_after;	/* seq of the last one loaded */
 	/* While the database takes no writes (monotonic; 0: it does):
-	 * unsaved rows are retried, and queued jobs start, only then. */
+	 * unsaved rows are retried then. */
 	double			 row_retry_at;
-	double			 start_retry_at;
 	bool			 stopping;
 	/* Warnings about bad messages, bounded per minute (cmd.c). */
 	double			 warn_window;

@@ -27,6 +27,10 @@
 #define DRAIN_SECONDS	2.0	/* wait for strays' pipes after exit */
 #define READS_PER_EVENT	4	/* stay fair between noisy jobs */
 
+/* While a start cannot be recorded (the database takes no writes): when
+ * to try again (monotonic; 0: starts go ahead). */
+static double start_retry_at;
+
 static void job_on_pipe(struct loop_watch *w, uint32_t events);
 
 static void
@@ -102,7 +106,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		log_warn("job in slot %u stays queued: it cannot be recorded "
 		    "as running; tried again in %.0f s", j->slot,
 		    JOB_ROW_RETRY_S);
-		j->d->start_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+		start_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
 		rc = 1;
 		goto out;
 	}
@@ -174,7 +178,7 @@ job_schedule(struct jobd *d)
 
 		/* Waiting for the database (job_launch): job_deadlines calls
 		 * again when it is time. */
-		if (d->start_retry_at > 0 || d->stopping || !slurm_ready())
+		if (start_retry_at > 0 || d->stopping || !slurm_ready())
 			return;
 		for (uint32_t i = 0; i < d->cfg.slots; i++) {
 			const struct job_meta *m = &d->jobs[i].m;
@@ -427,12 +431,12 @@ job_deadlines(struct jobd *d)
 	}
 	if (d->row_retry_at > 0 && now >= d->row_retry_at)
 		job_save_rows(d);
-	if (d->start_retry_at > 0 && now >= d->start_retry_at) {
-		d->start_retry_at = 0;
+	if (start_retry_at > 0 && now >= start_retry_at) {
+		start_retry_at = 0;
 		job_schedule(d);
 	}
 	next = job_min_deadline(next, d->row_retry_at);
-	next = job_min_deadline(next, d->start_retry_at);
+	next = job_min_deadline(next, start_retry_at);
 	if (next <= 0)
 		return -1;
 	return next <= now ? 0 : (int)((next - now) * 1000) + 1;

@@ -210,7 +210,6 @@ setup(struct jobd *d, const char *path)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	/* Slurm jobs a killed jobd left: ended before any job starts. */
 	slurmend_recover(d);
-	d->next_sweep = jobd_mono();	/* once at start, then hourly */
 }
 
 static void

@@ -9,6 +9,18 @@
 #include "shared/log.h"
 #include "sweep.h"
 
+/* The sweep under way, and when the next one starts. */
+static struct sweep {
+	bool		active;
+	double		cutoff;		/* finished before this: removed */
+	long		removed;
+	double		began;		/* monotonic */
+	double		longest;	/* longest batch, seconds */
+	char		reply_to[MQ_NAME_MAX];	/* a jobctl waiting, or "" */
+	uint64_t	req_id;
+	double		next_at;	/* monotonic; 0: at once */
+} S;
+
 /* sweep_forget: free finished slots whose row the sweep removed. */
 static void
 sweep_forget(struct jobd *d)
@@ -29,7 +41,7 @@ sweep_forget(struct jobd *d)
 void
 sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 {
-	struct sweep *s = &d->sweep;
+	struct sweep *s = &S;
 
 	if (s->reply_to[0] != '\0' && reply_to[0] != '\0') {
 		/* One waiter at a time; the earlier one hears now. */
@@ -51,13 +63,13 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 		s->cutoff = db_now() -
 		    (double)d->settings.job_expiry_days * 86400.0;
 	}
-	d->next_sweep = jobd_mono() + SWEEP_EVERY;
+	S.next_at = jobd_mono() + SWEEP_EVERY;
 }
 
 static void
 sweep_done(struct jobd *d)
 {
-	struct sweep *s = &d->sweep;
+	struct sweep *s = &S;
 	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id, ERR_OK,
 	    -1, "", "" };
 
@@ -75,13 +87,13 @@ sweep_done(struct jobd *d)
 int
 sweep_step(struct jobd *d)
 {
-	struct sweep *s = &d->sweep;
+	struct sweep *s = &S;
 	double now = jobd_mono();
 	int n;
 
 	if (!s->active) {
-		if (now < d->next_sweep)
-			return (int)((d->next_sweep - now) * 1000) + 1;
+		if (now < S.next_at)
+			return (int)((S.next_at - now) * 1000) + 1;
 		sweep_start(d, "", 0);
 	}
 	/* 0 days keeps jobs forever. */
