@@ -8,6 +8,7 @@
 
 #include "job.h"
 #include "jobsink.h"
+#include "shared/jsonin.h"
 #include "shared/log.h"
 #include "shared/runner.h"
 #include "slurm.h"
@@ -76,6 +77,30 @@ job_apply_facts(struct job *j, const struct line_facts *f, bool complete)
 	m->progress.known |= f->progress.known;
 }
 
+/* line_json: s escaped as the inside of a JSON string, by json-c as
+ * every other string of the API, into out (OUT_LINE_JSON_MAX bytes).
+ * The ring holds lines so, and a poll copies them.  Returns the length;
+ * 0 when s is empty or there is no memory (the line stays, empty). */
+static size_t
+line_json(const char *s, size_t len, char *out)
+{
+	json_object *o;
+	const char *text;
+	size_t n = 0;
+
+	if (len == 0 || (o = json_object_new_string_len(s, (int)len)) == NULL)
+		return 0;
+	text = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE, &n);
+	/* Within the quotes; at most twice the line (limits.h). */
+	n = text != NULL && n >= 2 ? n - 2 : 0;
+	if (n > OUT_LINE_JSON_MAX)
+		n = 0;
+	memcpy(out, text + 1, n);
+	json_object_put(o);
+	return n;
+}
+
 /* The sink opens the slot for writing once per line, not per chunk read:
  * a chunk of 64 KiB can take milliseconds to clean and match, and a
  * reader copying 500 lines needs a quiet moment longer than the pause
@@ -87,9 +112,13 @@ job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
 	struct job *j = arg;
 	struct line_facts f;
 	bool known = job_line_facts(j, s, len, &f);
+	char esc[OUT_LINE_JSON_MAX];
+	size_t elen = line_json(s, len, esc);
 	struct jobtab_slot *sl = job_write_begin(j);
 	struct ring *r = job_ring(j, sl);
-	uint64_t n = ring_append(r, s, (uint32_t)len, (uint32_t)reserve);
+	/* A redraw's reserve is raw bytes: room for its escaped form. */
+	uint64_t n = ring_append(r, esc, (uint32_t)elen,
+	    (uint32_t)(reserve > len ? 2 * reserve : elen));
 
 	job_ring_done(j, r);
 	if (known)
@@ -109,11 +138,13 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
 	struct job *j = arg;
 	struct line_facts f;
 	bool known = job_line_facts(j, s, len, &f);
+	char esc[OUT_LINE_JSON_MAX];
+	size_t elen = line_json(s, len, esc);
 	struct jobtab_slot *sl = job_write_begin(j);
 	struct ring *r = job_ring(j, sl);
 	int rc;
 
-	if ((rc = ring_replace(r, n, s, (uint32_t)len)) == 0) {
+	if ((rc = ring_replace(r, n, esc, (uint32_t)elen)) == 0) {
 		job_ring_done(j, r);
 		if (known)
 			job_apply_facts(j, &f, complete);
@@ -128,7 +159,8 @@ job_say(struct job *j, const char *fmt, ...)
 {
 	struct jobtab_slot *sl;
 	struct ring *r;
-	char line[OUT_LINE_MAX];
+	char line[OUT_LINE_MAX], esc[OUT_LINE_JSON_MAX];
+	size_t elen;
 	va_list ap;
 	int n;
 
@@ -139,35 +171,55 @@ job_say(struct job *j, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
+	elen = line_json(line, (size_t)n, esc);
 	sl = job_write_begin(j);
 	r = job_ring(j, sl);
-	ring_append(r, line, (uint32_t)n, (uint32_t)n);
+	ring_append(r, esc, (uint32_t)elen, (uint32_t)elen);
 	job_ring_done(j, r);
 	job_write_end(j, sl);
 }
 
 /* ring_output_json: the held lines of r as a JSON array text; caller
- * frees.  r may be what a killed jobd left (recover_harvest): lines whose
- * place is out of bounds are skipped, never read. */
+ * frees.  Lines are held escaped (ring.h): the array is their copies
+ * between quotes.  r may be what a killed jobd left (recover_harvest),
+ * or scribbled on: a line out of bounds, or not a JSON string's inside,
+ * is skipped, never read or written. */
 char *
 ring_output_json(const struct ring *r, uint64_t first, uint64_t next)
 {
-	json_object *a = json_object_new_array();
+	size_t cap = 2, used = 0;
 	char *s;
 
 	if (next < first || next - first > OUT_LINES_MAX)
 		first = next >= OUT_LINES_MAX ? next - OUT_LINES_MAX : 0;
 	for (uint64_t n = first; n < next; n++) {
 		uint32_t len;
-		const char *l = ring_line(r, n, &len);
 
-		if (l != NULL)
-			json_object_array_add(a,
-			    json_object_new_string_len(l, (int)len));
+		if (ring_line(r, n, &len) != NULL)
+			cap += len + 3;
 	}
-	s = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(a);
+	if ((s = malloc(cap + 1)) == NULL)
+		return NULL;
+	s[used++] = '[';
+	for (uint64_t n = first; n < next; n++) {
+		uint32_t len;
+		const char *l = ring_line(r, n, &len);
+		size_t at = used + (used > 1);	/* after the comma */
+
+		/* Checked as copied: the table may change under the read. */
+		if (l == NULL || len + 3 > cap - at)
+			continue;
+		memcpy(s + at + 1, l, len);
+		if (!jsonin_string_body(s + at + 1, len))
+			continue;
+		if (used > 1)
+			s[used] = ',';
+		s[at] = '"';
+		s[at + 1 + len] = '"';
+		used = at + len + 2;
+	}
+	s[used++] = ']';
+	s[used] = '\0';
 	return s;
 }
 

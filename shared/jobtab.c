@@ -246,7 +246,7 @@ snap_lines(const struct jobtab_slot *s, uint64_t since, struct job_snap *o)
 	o->first_line = since;
 	o->nlines = (uint32_t)(next - since);
 	for (n = since; n < next; n++)
-		cap += s->out.idx[n % OUT_LINES_MAX].len % (OUT_LINE_MAX + 1);
+		cap += s->out.idx[n % OUT_LINES_MAX].len % (OUT_LINE_JSON_MAX + 1);
 	o->line_len = malloc(sizeof(uint32_t) * (o->nlines + 1));
 	o->lines = malloc(cap + 1);
 	if (o->line_len == NULL || o->lines == NULL)
@@ -257,7 +257,7 @@ snap_lines(const struct jobtab_slot *s, uint64_t since, struct job_snap *o)
 		uint32_t len = *(const volatile uint32_t *)&l->len;
 		uint32_t off = *(const volatile uint32_t *)&l->off;
 
-		if (len > OUT_LINE_MAX || off > OUT_ARENA - len ||
+		if (len > OUT_LINE_JSON_MAX || off > OUT_ARENA - len ||
 		    len > cap - used)
 			len = 0;	/* torn: retried */
 		memcpy(o->lines + used, s->out.arena + off, len);

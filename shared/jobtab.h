@@ -21,7 +21,7 @@
 #include "settings.h"
 
 #define JOBTAB_MAGIC	0x4a4f4254u	/* "JOBT" */
-#define JOBTAB_VERSION	4
+#define JOBTAB_VERSION	5
 #define JOBTAB_BEAT_MS	250	/* jobd's loop turns at least this often */
 #define JOBTAB_HUNG_MS	1000	/* a beat older than this: not answering */
 

@@ -85,13 +85,13 @@ is_hex(char c)
 	    (c >= 'A' && c <= 'F');
 }
 
-/* RFC 8259 section 7; UTF-8 validity was checked over the whole text. */
+/* RFC 8259 section 7; UTF-8 validity was checked over the whole text.
+ * From just after the opening quote to just after the closing one; with
+ * no closing quote before s->end, false with s->p at s->end. */
 static bool
-scan_string(struct scan *s)
+scan_string_body(struct scan *s)
 {
-	if (s->p >= s->end || *s->p != '"')
-		return false;
-	for (s->p++; s->p < s->end; s->p++) {
+	for (; s->p < s->end; s->p++) {
 		unsigned char c = (unsigned char)*s->p;
 
 		if (c == '"') {
@@ -102,8 +102,10 @@ scan_string(struct scan *s)
 			return false;
 		if (c != '\\')
 			continue;
-		if (++s->p >= s->end)
+		if (++s->p >= s->end) {
+			s->p = NULL;	/* cut inside an escape: not at the end */
 			return false;
+		}
 		if (*s->p == 'u') {
 			if (s->end - s->p < 5 || !is_hex(s->p[1]) ||
 			    !is_hex(s->p[2]) || !is_hex(s->p[3]) ||
@@ -114,6 +116,24 @@ scan_string(struct scan *s)
 			return false;
 	}
 	return false;
+}
+
+static bool
+scan_string(struct scan *s)
+{
+	if (s->p >= s->end || *s->p != '"')
+		return false;
+	s->p++;
+	return scan_string_body(s);
+}
+
+bool
+jsonin_string_body(const char *buf, size_t len)
+{
+	char err[1];
+	struct scan s = { buf, buf + len, 0, 0, err, sizeof(err) };
+
+	return valid_utf8(buf, len) && !scan_string_body(&s) && s.p == s.end;
 }
 
 /* scan_key: a member's name, refused when this object had it already

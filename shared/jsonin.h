@@ -8,6 +8,7 @@
 #define JSONIN_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* jsonin_parse: buf[0..len) as one JSON value.  Refused: anything the
@@ -17,5 +18,10 @@
  * the literal null, with err ""), or NULL with a sentence in err. */
 json_object *jsonin_parse(const char *buf, size_t len, char *err,
     size_t errsz);
+
+/* jsonin_string_body: whether buf[0..len) is what may stand between
+ * the quotes of a JSON string (escapes complete, no raw quote or control
+ * byte, UTF-8). */
+bool jsonin_string_body(const char *buf, size_t len);
 
 #endif

@@ -26,9 +26,14 @@
 #define OUT_LINES_MAX		500		/* lines held per job */
 #define OUT_LINE_MAX		4096		/* bytes per line, cut mark included */
 #define OUT_CUT_MARK		" [line cut]"
-/* Enough arena for OUT_LINES_MAX lines of OUT_LINE_MAX bytes plus one
- * wasted line at the wrap point, so the line count is always the bound. */
-#define OUT_ARENA		(2 * 1024 * 1024)
+/* A line as the ring holds it: escaped for a JSON string (jobd escapes
+ * once, at capture; a poll copies).  Captured lines hold no control
+ * bytes but tab, so escaping at most doubles them ('"', '\\', tab). */
+#define OUT_LINE_JSON_MAX	(2 * OUT_LINE_MAX)
+/* Enough arena for OUT_LINES_MAX lines of OUT_LINE_JSON_MAX bytes plus
+ * one wasted line at the wrap point, so the line count is always the
+ * bound. */
+#define OUT_ARENA		(4 * 1024 * 1024)
 
 /* Per-slot copy of the job's urls/options/command texts. */
 #define SPEC_MAX		(160 * 1024)

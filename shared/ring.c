@@ -39,7 +39,7 @@ ring_sane(const struct ring *r)
 static bool
 ring_line_sane(const struct ring_line *l)
 {
-	return l->cap <= OUT_LINE_MAX && l->len <= l->cap &&
+	return l->cap <= OUT_LINE_JSON_MAX && l->len <= l->cap &&
 	    l->off <= OUT_ARENA - l->cap;
 }
 
@@ -83,12 +83,12 @@ ring_append(struct ring *r, const char *s, uint32_t len, uint32_t reserve)
 	struct ring_line *l;
 	uint32_t off;
 
-	if (len > OUT_LINE_MAX)
-		len = OUT_LINE_MAX;
+	if (len > OUT_LINE_JSON_MAX)
+		len = OUT_LINE_JSON_MAX;
 	if (reserve < len)
 		reserve = len;
-	if (reserve > OUT_LINE_MAX)
-		reserve = OUT_LINE_MAX;
+	if (reserve > OUT_LINE_JSON_MAX)
+		reserve = OUT_LINE_JSON_MAX;
 	if (reserve == 0)
 		reserve = 1;	/* keep offsets distinct so ordering holds */
 	if (!ring_sane(r)) {
@@ -132,7 +132,7 @@ ring_line(const struct ring *r, uint64_t n, uint32_t *len)
 		return NULL;
 	l = &r->idx[n % OUT_LINES_MAX];
 	/* A ring a killed jobd left half-written may hold anything. */
-	if (l->len > OUT_LINE_MAX || l->off > OUT_ARENA - l->len)
+	if (l->len > OUT_LINE_JSON_MAX || l->off > OUT_ARENA - l->len)
 		return NULL;
 	*len = l->len;
 	return r->arena + l->off;

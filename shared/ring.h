@@ -4,7 +4,9 @@
  * of them are held; their bytes live in a byte arena in production order,
  * so the oldest line is always the one just ahead of the write head.  A
  * line may reserve more space than it uses, so that a '\r' redraw can
- * replace it in place (doc/api.md "Streams").  One writer (jobd); readers copy
+ * replace it in place (doc/api.md "Streams").  A line's bytes are its text
+ * escaped for a JSON string, without the quotes (OUT_LINE_JSON_MAX): jobd
+ * escapes once, readers copy.  One writer (jobd); readers copy
  * under the slot's sequence counter (jobtab.h). */
 #ifndef RING_H
 #define RING_H
@@ -31,7 +33,7 @@ struct ring {
 /* ring_reset: empty the ring; line numbers restart at 0. */
 void ring_reset(struct ring *r);
 
-/* ring_append: add a line of len bytes (len <= reserve <= OUT_LINE_MAX),
+/* ring_append: add a line of len bytes (len <= reserve <= OUT_LINE_JSON_MAX),
  * dropping the oldest lines as needed.  Returns the line's number. */
 uint64_t ring_append(struct ring *r, const char *s, uint32_t len,
     uint32_t reserve);

@@ -1,5 +1,6 @@
-/* test_jobjson.c: a live snapshot's output serializes to the JSON array
- * of its lines, escaped by json-c, and reads back byte for byte. */
+/* test_jobjson.c: a live snapshot's output (lines held escaped, as jobd
+ * writes them) serializes to the JSON array of its lines, and reads back
+ * byte for byte. */
 #include <stdlib.h>
 
 #include "shared/jobjson.h"
@@ -11,7 +12,8 @@ static const char *lines[] = {
 };
 #define NLINES (sizeof(lines) / sizeof(lines[0]))
 
-/* snap_of: a snapshot holding lines[0..n), as jobtab_snapshot packs it. */
+/* snap_of: a snapshot holding lines[0..n), escaped by json-c as jobd
+ * holds them, packed as jobtab_snapshot packs them. */
 static void
 snap_of(struct job_snap *s, uint32_t n)
 {
@@ -22,9 +24,15 @@ snap_of(struct job_snap *s, uint32_t n)
 	s->line_len = malloc(sizeof(uint32_t) * (n + 1));
 	s->lines = malloc(4096);
 	for (uint32_t i = 0; i < n; i++) {
-		s->line_len[i] = (uint32_t)strlen(lines[i]);
-		memcpy(s->lines + off, lines[i], s->line_len[i]);
+		json_object *o = json_object_new_string(lines[i]);
+		size_t len;
+		const char *text = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+
+		s->line_len[i] = (uint32_t)len - 2;	/* within the quotes */
+		memcpy(s->lines + off, text + 1, s->line_len[i]);
 		off += s->line_len[i];
+		json_object_put(o);
 	}
 }
 

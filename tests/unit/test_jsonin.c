@@ -97,6 +97,18 @@ main(void)
 	T_CHECK(refused(deep, strlen(deep)));
 	T_CHECK(strstr(err, "deeper") != NULL);
 
+	/* What may stand between a string's quotes (the ring's lines). */
+#define BODY(s) jsonin_string_body(s, sizeof(s) - 1)
+	T_CHECK(BODY(""));
+	T_CHECK(BODY("plain text"));
+	T_CHECK(BODY("a \\\"quoted\\\" \\\\ \\t \\u00e9 \\/ caf\xc3\xa9"));
+	T_CHECK(!BODY("a \" quote"));
+	T_CHECK(!BODY("tab\traw"));
+	T_CHECK(!BODY("cut escape \\"));
+	T_CHECK(!BODY("short \\u00"));
+	T_CHECK(!BODY("bad \\x escape"));
+	T_CHECK(!BODY("bad utf8 \xc3("));
+#undef BODY
 	o = jsonin_parse("{\"n\": 42}", 9, err, sizeof(err));
 	T_CHECK(o != NULL && json_object_get_int(json_object_object_get(o, "n")) == 42);
 	json_object_put(o);
