@@ -53,7 +53,7 @@ FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN     := $(patsubst tests/fuzz/%.c,$(BUILD)/%,$(FUZZ_SRC))
 
 BINS := $(BUILD)/jobd $(BUILD)/jobs-init $(BUILD)/jobs-fcgi $(BUILD)/jobctl \
-        $(BUILD)/bench-ceiling
+        $(BUILD)/bench-ceiling $(BUILD)/bench-ticker
 
 .SECONDARY:
 .PHONY: all test unit integration asan valgrind run stop deps clean bench pkgs-present \
@@ -81,6 +81,8 @@ $(BUILD)/jobctl: $(call obj,$(CTL_SRC)) $(SHARED_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/bench-ceiling: $(call obj,tests/bench/ceiling.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/bench-ticker: $(call obj,tests/bench/ticker.c)
+	$(CC) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(FCGI_LIB) \
     $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
@@ -201,6 +203,7 @@ crash-test: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench
+	@scripts/bench-scale
 
 # The same trivial jobs locally and through a one-node Slurm cluster.
 bench-slurm: deps

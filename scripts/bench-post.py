@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""bench-post URL TOKEN N CLIENTS BODY: POST BODY to URL/api/jobs N times
-from CLIENTS threads, each over one keep-alive connection; prints how many
-got 201 and the seconds it took.  One process, so the figure is the
+"""bench-post URL TOKEN N CLIENTS BODY [IDS-FILE]: POST BODY to
+URL/api/jobs N times from CLIENTS threads, each over one keep-alive
+connection; prints how many got 201 and the seconds it took, and writes
+the new jobs' ids to IDS-FILE.  One process, so the figure is the
 service's, not the start-up time of N curl processes."""
-import http.client, sys, threading, time, urllib.parse
+import http.client, json, sys, threading, time, urllib.parse
 
 url, token, n, clients, body = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 u = urllib.parse.urlparse(url)
 hdr = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
-left, ok, lock = [n], [0], threading.Lock()
+ids_file = sys.argv[6] if len(sys.argv) > 6 else None
+left, ok, ids, lock = [n], [0], [], threading.Lock()
 
 
 def client():
@@ -20,10 +22,11 @@ def client():
             left[0] -= 1
         conn.request("POST", "/api/jobs", body, hdr)
         r = conn.getresponse()
-        r.read()
+        text = r.read()
         if r.status == 201:
             with lock:
                 ok[0] += 1
+                ids.append(json.loads(text)["id"])
 
 
 t0 = time.perf_counter()
@@ -33,3 +36,6 @@ for t in threads:
 for t in threads:
     t.join()
 print("%d %.3f" % (ok[0], time.perf_counter() - t0))
+if ids_file:
+    with open(ids_file, "w") as f:
+        f.write("".join(i + "\n" for i in ids))
