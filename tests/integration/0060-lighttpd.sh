@@ -36,6 +36,20 @@ api GET /nope "" -
 check "unknown path outside /api: JSON 404" is "$ST:$(hdr Content-Type)" "404:application/json; charset=utf-8"
 api GET / "" -
 check "the page, with its CSP" is "$ST:$(hdr Content-Security-Policy | cut -c1-17)" "200:default-src 'none"
+
+# A half-sent request (slowloris) is closed after lighttpd's 10 s read
+# idle (server.max-read-idle in lighttpd-jobs.conf), not its default 60.
+half_sent_closed() {
+	local t0 rc
+	exec 7<>"/dev/tcp/127.0.0.1/$T_PORT"
+	printf 'GET /api/health HTTP/1.1\r\nHost: localhost\r\n' >&7
+	t0=$(date +%s)
+	timeout 25 cat <&7 >/dev/null; rc=$?
+	exec 7>&-
+	echo "  closed after $(( $(date +%s) - t0 )) s (rc $rc)" >&2
+	[ "$rc" = 0 ] && [ $(( $(date +%s) - t0 )) -ge 5 ]
+}
+check "a half-sent request is closed after the read timeout" half_sent_closed
 for h in "Remote-User: root" "X-Remote-User: root"; do
 	api GET /api/admin/settings "" "$TA" -H "$h"
 	check "token mode, forged '$h': still alice (403)" is "$ST" 403
