@@ -51,53 +51,84 @@ job_watch(struct job *j, struct loop_watch *w, int fd)
 		log_warn("%s: epoll_ctl: %s", __func__, strerror(errno));
 }
 
-/* job_launch: build everything, record 'running', then start it.
- * Returns 0, -1 (why says why), or 1 when it could not be recorded. */
+/* What a job's process is started with. */
+struct job_cmd {
+	const struct launcher	*l;	/* NULL: on this host */
+	char			*argv[ARGV_MAX];
+	char			**envp;
+	int			 dir_fd;	/* its output folder */
+};
+
+static void
+job_cmd_free(struct job_cmd *c)
+{
+	if (c->dir_fd != -1)
+		close(c->dir_fd);
+	runner_argv_free(c->argv);
+	jobdir_envp_free(c->envp);
+}
+
+/* job_cmd_build: j's argument vector, environment, output folder and
+ * temp folder (made).  Returns 0, or -1 with a sentence in why. */
 static int
-job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
+job_cmd_build(struct job *j, const struct runner *r, struct job_cmd *c,
+    char *why, size_t whysz)
 {
 	const struct job_meta *m = &j->m;
-	const struct launcher *l = config_launcher(&j->d->cfg, r);
 	json_object *urls = json_tokener_parse(j->spec);
 	json_object *opts = json_tokener_parse(j->spec + m->urls_len + 1);
-	char home[PATH_MAX], *argv[ARGV_MAX], **envp = NULL;
-	char marker[ORPHANS_MARKER_MAX];
-	struct spawn sp;
-	int dir_fd = -1, rc = -1;
+	char home[PATH_MAX], marker[ORPHANS_MARKER_MAX];
+	int rc = -1;
 
-	argv[0] = NULL;
 	if (jobdir_user(&j->d->cfg, m->user_id, home, sizeof(home)) == -1 ||
 	    jobdir_temp(&j->d->cfg, r, m->uuid, j->temp_dir,
 	    sizeof(j->temp_dir)) == -1 ||
-	    runner_argv(r, urls, opts, home, j->temp_dir, argv, ARGV_MAX) == -1 ||
-	    (l != NULL && launcher_wrap(l, j->d->cfg.instance, m->uuid,
-	    j->d->settings.max_job_seconds, argv, ARGV_MAX) == -1)) {
+	    runner_argv(r, urls, opts, home, j->temp_dir, c->argv,
+	    ARGV_MAX) == -1 ||
+	    (c->l != NULL && launcher_wrap(c->l, j->d->cfg.instance, m->uuid,
+	    j->d->settings.max_job_seconds, c->argv, ARGV_MAX) == -1))
 		snprintf(why, whysz, "cannot build the command line");
-		goto out;
-	}
-	if ((dir_fd = jobdir_open(&j->d->cfg, m->user_id,
-	    runner_subdir(r, opts))) == -1) {
+	else if ((c->dir_fd = jobdir_open(&j->d->cfg, m->user_id,
+	    runner_subdir(r, opts))) == -1)
 		snprintf(why, whysz, "cannot use the output folder: %s",
 		    errno == ELOOP || errno == ENOTDIR ? "it leaves your download "
 		    "folder" : strerror(errno));
-		goto out;
-	}
-	if (mkdir(j->temp_dir, 0700) == -1 && errno != EEXIST) {
+	else if (mkdir(j->temp_dir, 0700) == -1 && errno != EEXIST)
 		snprintf(why, whysz, "cannot create the temp folder: %s",
 		    strerror(errno));
-		goto out;
-	}
-	if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
+	else if (orphans_marker(marker, sizeof(marker), j->d->cfg.instance,
 	    m->uuid) == -1 ||
-	    (envp = jobdir_envp(r, l, marker, home, j->temp_dir)) == NULL) {
+	    (c->envp = jobdir_envp(r, c->l, marker, home, j->temp_dir)) == NULL)
 		snprintf(why, whysz, "out of memory");
+	else
+		rc = 0;
+	json_object_put(urls);
+	json_object_put(opts);
+	return rc;
+}
+
+enum launch {
+	LAUNCH_STARTED,
+	LAUNCH_FAILED,		/* why says why: the job fails */
+	LAUNCH_DEFERRED,	/* 'running' could not be recorded: it waits */
+};
+
+/* job_launch: build everything, record 'running', then start it. */
+static enum launch
+job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
+{
+	struct job_cmd c = { .l = config_launcher(&j->d->cfg, r), .dir_fd = -1 };
+	enum launch rc = LAUNCH_FAILED;
+	struct spawn sp;
+
+	if (job_cmd_build(j, r, &c, why, whysz) == -1)
 		goto out;
-	}
 	j->started_mono = jobd_mono();
 	if (job_set_status(j, JOB_RUNNING, NULL) == -1) {
-		/* design rule 6: a job runs only once its row says 'running' (else a
-		 * crash would run it twice).  Its row still says 'queued': it
-		 * waits, queued, until the database takes writes again. */
+		/* design rule 6: a job runs only once its row says 'running'
+		 * (else a crash would run it twice).  Its row still says
+		 * 'queued': it waits, queued, until the database takes
+		 * writes again. */
 		j->m.status = JOB_QUEUED;
 		j->m.started_at = 0;
 		job_publish(j);
@@ -107,16 +138,16 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		    "as running; tried again in %.0f s", j->slot,
 		    JOB_ROW_RETRY_S);
 		start_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
-		rc = 1;
+		rc = LAUNCH_DEFERRED;
 		goto out;
 	}
-	if (spawn_start(argv, envp, dir_fd, &sp) == -1) {
+	if (spawn_start(c.argv, c.envp, c.dir_fd, &sp) == -1) {
 		snprintf(why, whysz, "cannot start a process: %s",
 		    strerror(errno));
 		goto out;
 	}
 	j->pid = sp.pid;
-	slurm_job_started(j, l);
+	slurm_job_started(j, c.l);
 	job_watch(j, &j->w_out, sp.out_fd);
 	job_watch(j, &j->w_err, sp.err_fd);
 	job_watch(j, &j->w_exec, sp.exec_fd);
@@ -124,14 +155,9 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	    (int)sp.pid);
 	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.started, 1,
 	    memory_order_relaxed);
-	rc = 0;
+	rc = LAUNCH_STARTED;
 out:
-	if (dir_fd != -1)
-		close(dir_fd);
-	runner_argv_free(argv);
-	jobdir_envp_free(envp);
-	json_object_put(urls);
-	json_object_put(opts);
+	job_cmd_free(&c);
 	return rc;
 }
 
@@ -142,7 +168,7 @@ job_start(struct job *j)
 {
 	const struct runner *r = config_runner(&j->d->cfg, j->m.runner);
 	char why[512];
-	int rc;
+	enum launch rc;
 
 	capture_init(&j->cap_out);
 	capture_init(&j->cap_err);
@@ -153,9 +179,9 @@ job_start(struct job *j)
 	if (r == NULL)
 		snprintf(why, sizeof(why), "runner '%s' is no longer configured",
 		    j->m.runner);
-	else if ((rc = job_launch(j, r, why, sizeof(why))) == 0)
+	else if ((rc = job_launch(j, r, why, sizeof(why))) == LAUNCH_STARTED)
 		return;
-	else if (rc == 1) {
+	else if (rc == LAUNCH_DEFERRED) {
 		job_rm_temp(j);
 		return;
 	}

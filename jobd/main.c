@@ -138,11 +138,45 @@ raise_nofile(void)
 	}
 }
 
+/* setup_loop: the loop's watches (signals, the command queue) and its
+ * deadline sources (jobs, the expiry sweep, Slurm). */
+static void
+setup_loop(struct jobd *d, int sigfd)
+{
+	if (loop_init(&d->loop) == -1)
+		log_fatal("epoll: %s", strerror(errno));
+	watch(d, &d->w_sig, sigfd, on_signal);
+	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
+	if (loop_due(&d->loop, due_jobs, d) == -1 ||
+	    loop_due(&d->loop, due_sweep, d) == -1 ||
+	    loop_due(&d->loop, due_slurm, d) == -1)
+		log_fatal("loop: too many deadline sources");
+}
+
+/* setup_confinement: how jobs will run, said once in the log. */
+static void
+setup_confinement(struct jobd *d)
+{
+	const char *why;
+
+	if (!d->cfg.confine_jobs)
+		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
+		    "jobd's state, and a process that leaves a job's group is "
+		    "found by its environment marker only");
+	else if ((why = spawn_init(d->cfg.state_dir, d->cfg.download_dir)) !=
+	    NULL)
+		log_warn("jobs run without a PID namespace of their own (%s): "
+		    "a process that leaves a job's group is found by its "
+		    "environment marker only", why);
+	else
+		log_info("each job runs in %s of its own",
+		    spawn_confinement());
+}
+
 static void
 setup(struct jobd *d, const char *path)
 {
 	char err[512], dbpath[PATH_MAX], tmp[PATH_MAX];
-	const char *why;
 	/* Block the signals before any thread starts (the SQLite checkpoint
 	 * thread), so that they reach the signalfd and nothing else. */
 	int sigfd = sig_open();
@@ -185,27 +219,8 @@ setup(struct jobd *d, const char *path)
 		shm_retire(&d->shm);	/* leave nothing behind */
 		log_fatal("%s", err);
 	}
-	if (loop_init(&d->loop) == -1)
-		log_fatal("epoll: %s", strerror(errno));
-	watch(d, &d->w_sig, sigfd, on_signal);
-	watch(d, &d->w_mq, (int)d->mq, cmd_on_readable);
-	/* Deadline sources, asked before every wait. */
-	if (loop_due(&d->loop, due_jobs, d) == -1 ||
-	    loop_due(&d->loop, due_sweep, d) == -1 ||
-	    loop_due(&d->loop, due_slurm, d) == -1)
-		log_fatal("loop: too many deadline sources");
-	if (!d->cfg.confine_jobs)
-		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
-		    "jobd's state, and a process that leaves a job's group is "
-		    "found by its environment marker only");
-	else if ((why = spawn_init(d->cfg.state_dir, d->cfg.download_dir)) !=
-	    NULL)
-		log_warn("jobs run without a PID namespace of their own (%s): "
-		    "a process that leaves a job's group is found by its "
-		    "environment marker only", why);
-	else
-		log_info("each job runs in %s of its own",
-		    spawn_confinement());
+	setup_loop(d, sigfd);
+	setup_confinement(d);
 	if (recover_start(d) == -1)
 		log_fatal("cannot recover jobs: %s", sqlite3_errmsg(d->store.db));
 	/* Slurm jobs a killed jobd left: ended before any job starts. */
