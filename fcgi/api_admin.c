@@ -37,8 +37,8 @@ void
 api_admin_settings_put(struct app *a, struct req *r)
 {
 	json_object *body = req_body_json(r);
-	struct mq_cmd c = { .type = MQ_CMD_SETTINGS };
-	struct mq_reply rep;
+	struct msg_cmd c = { .type = MSG_CMD_SETTINGS };
+	struct msg_reply rep;
 	struct settings s = a->cfg.initial;
 	char msg[200];
 	enum err e;
@@ -52,7 +52,7 @@ api_admin_settings_put(struct app *a, struct req *r)
 	}
 	c.user = r->user;
 	c.settings = json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN);
-	if ((e = client_call(&a->jobd, &c, &rep, MQ_WAIT_MS)) != ERR_OK)
+	if ((e = client_call(&a->jobd, &c, &rep, MSG_WAIT_MS)) != ERR_OK)
 		resp_error(r, e, e == ERR_FULL ? "The job daemon's queue is "
 		    "full; try again in a moment." : NULL);
 	else if (rep.err != ERR_OK)

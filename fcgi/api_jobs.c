@@ -41,7 +41,7 @@ api_job_id(struct req *r, uint8_t uuid[16])
 
 /* api_jobd_error: answer a failed call or a refusal from jobd. */
 static void
-api_jobd_error(struct req *r, enum err call, const struct mq_reply *rep)
+api_jobd_error(struct req *r, enum err call, const struct msg_reply *rep)
 {
 	if (call == ERR_FULL)
 		resp_error(r, ERR_FULL, "The job daemon's queue is full; try "
@@ -111,8 +111,8 @@ api_jobs_create(struct app *a, struct req *r)
 {
 	json_object *body = req_body_json(r), *urls, *opts;
 	const struct runner *run;
-	struct mq_cmd c = { .type = MQ_CMD_CREATE };
-	struct mq_reply rep;
+	struct msg_cmd c = { .type = MSG_CMD_CREATE };
+	struct msg_reply rep;
 	enum err e;
 	uint8_t uuid[16];
 
@@ -124,7 +124,7 @@ api_jobs_create(struct app *a, struct req *r)
 	c.runner = run->name;
 	c.urls = api_json_text(urls);
 	c.options = opts ? api_json_text(opts) : "{}";
-	if ((e = client_call(&a->jobd, &c, &rep, MQ_WAIT_MS)) != ERR_OK ||
+	if ((e = client_call(&a->jobd, &c, &rep, MSG_WAIT_MS)) != ERR_OK ||
 	    rep.err != ERR_OK)
 		api_jobd_error(r, e, &rep);
 	else if (valid_uuid(rep.id, strlen(rep.id), uuid) == -1)
@@ -150,18 +150,18 @@ api_jobs_get(struct app *a, struct req *r)
  * returns -1, or 0 with *rep holding jobd's answer. */
 static int
 api_job_command(struct app *a, struct req *r, uint16_t type,
-    struct mq_reply *rep, uint8_t uuid[16])
+    struct msg_reply *rep, uint8_t uuid[16])
 {
 	char id[JOB_ID_LEN + 1];
-	struct mq_cmd c = { .type = type };
+	struct msg_cmd c = { .type = type };
 	enum err e;
 
 	if (api_job_id(r, uuid) == -1)
 		return -1;
-	jobjson_uuid_str(uuid, id);
+	job_id_str(uuid, id);
 	c.user = r->user;
 	c.id = id;
-	if ((e = client_call(&a->jobd, &c, rep, MQ_WAIT_MS)) != ERR_OK ||
+	if ((e = client_call(&a->jobd, &c, rep, MSG_WAIT_MS)) != ERR_OK ||
 	    rep->err != ERR_OK) {
 		api_jobd_error(r, e, rep);
 		return -1;
@@ -172,30 +172,30 @@ api_job_command(struct app *a, struct req *r, uint16_t type,
 void
 api_jobs_cancel(struct app *a, struct req *r)
 {
-	struct mq_reply rep;
+	struct msg_reply rep;
 	uint8_t uuid[16];
 
-	if (api_job_command(a, r, MQ_CMD_CANCEL, &rep, uuid) == 0)
+	if (api_job_command(a, r, MSG_CMD_CANCEL, &rep, uuid) == 0)
 		view_job_answer(a, r, uuid, r->user, 200, 0);
 }
 
 void
 api_jobs_delete(struct app *a, struct req *r)
 {
-	struct mq_reply rep;
+	struct msg_reply rep;
 	uint8_t uuid[16];
 
-	if (api_job_command(a, r, MQ_CMD_DELETE, &rep, uuid) == 0)
+	if (api_job_command(a, r, MSG_CMD_DELETE, &rep, uuid) == 0)
 		resp_json(r, 204, NULL, NULL);
 }
 
 void
 api_jobs_retry(struct app *a, struct req *r)
 {
-	struct mq_reply rep;
+	struct msg_reply rep;
 	uint8_t uuid[16], fresh[16];
 
-	if (api_job_command(a, r, MQ_CMD_RETRY, &rep, uuid) == -1)
+	if (api_job_command(a, r, MSG_CMD_RETRY, &rep, uuid) == -1)
 		return;
 	if (valid_uuid(rep.id, strlen(rep.id), fresh) == -1)
 		resp_error(r, ERR_INTERNAL, NULL);

@@ -119,7 +119,7 @@ list_answer(struct app *a, struct req *r, const char *user)
 	if (n > p.limit || (cut && shown > 0)) {
 		char id[JOB_ID_LEN + 1];
 
-		jobjson_uuid_str(rows[shown - 1].m.uuid, id);
+		job_id_str(rows[shown - 1].m.uuid, id);
 		json_object_object_add(o, "next_cursor", json_object_new_string(id));
 	} else
 		json_object_object_add(o, "next_cursor", NULL);

@@ -101,7 +101,7 @@ history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
 	sqlite3_stmt *q;
 	int rc;
 
-	jobjson_uuid_str(uuid, id);
+	job_id_str(uuid, id);
 	if (sqlite3_prepare_v2(db, "SELECT " HIST_COLS ", output FROM jobs "
 	    "WHERE id = ? AND (?2 IS NULL OR user_id = ?2)", -1, &q, NULL) !=
 	    SQLITE_OK)

@@ -26,7 +26,7 @@ view_send(struct req *r, int status, json_object *job, const char *etag,
 
 	n = (size_t)snprintf(hdr, sizeof(hdr), "ETag: %s\r\n", etag);
 	if (status == 201) {
-		jobjson_uuid_str(uuid, id);
+		job_id_str(uuid, id);
 		snprintf(hdr + n, sizeof(hdr) - n, "Location: /api/jobs/%s\r\n", id);
 	}
 	resp_json(r, status, job, hdr);

@@ -55,7 +55,7 @@ act_answer(struct act_answer *a, enum err e, const char *fmt, ...)
 /* act_check: parse and check a create's JSON texts.  On success *urls
  * and *opts are new references the caller puts. */
 static const struct runner *
-act_check(struct jobd *d, const struct mq_cmd *c, json_object **urls,
+act_check(struct jobd *d, const struct msg_cmd *c, json_object **urls,
     json_object **opts, struct act_answer *a)
 {
 	const struct runner *r = config_runner(&d->cfg, c->runner);
@@ -159,7 +159,7 @@ act_admit(struct jobd *d, const char *user, struct act_answer *a)
 }
 
 void
-act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+act_create(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	const struct runner *r;
 	json_object *urls, *opts;
@@ -189,7 +189,7 @@ act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 	d->queued_rows++;
 	a->err = ERR_OK;
 	a->slot = -1;
-	jobjson_uuid_str(id.uuid, a->id);
+	job_id_str(id.uuid, a->id);
 	log_info("job %s created by '%s'", a->id, c->user);
 	job_publish_counts(d);
 out:
@@ -202,7 +202,7 @@ out:
  * answers as a missing one (doc/api.md "Identity").  Returns the live job or
  * NULL; *b is filled for stored-only jobs (b->urls != NULL). */
 static struct job *
-act_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
+act_lookup(struct jobd *d, const struct msg_cmd *c, struct store_brief *b,
     struct act_answer *a)
 {
 	struct job *j = job_find(d, c->id);
@@ -213,22 +213,22 @@ act_lookup(struct jobd *d, const struct mq_cmd *c, struct store_brief *b,
 	    valid_uuid(c->id, strlen(c->id), uuid) == -1)
 		goto missing;
 	if (j != NULL) {
-		if (!(c->flags & MQ_F_ADMIN) &&
+		if (!(c->flags & MSG_F_ADMIN) &&
 		    strcmp(j->m.user_id, c->user) != 0)
 			goto missing;
 		a->err = ERR_OK;
 		a->slot = (int)j->slot;
-		jobjson_uuid_str(uuid, a->id);
+		job_id_str(uuid, a->id);
 		return j;
 	}
 	if (store_job_brief(&d->store, c->id, b) != 0)
 		goto missing;
-	if (!(c->flags & MQ_F_ADMIN) && strcmp(b->user_id, c->user) != 0) {
+	if (!(c->flags & MSG_F_ADMIN) && strcmp(b->user_id, c->user) != 0) {
 		store_brief_release(b);
 		goto missing;
 	}
 	a->err = ERR_OK;
-	jobjson_uuid_str(uuid, a->id);
+	job_id_str(uuid, a->id);
 	return NULL;
 missing:
 	act_answer(a, ERR_NOT_FOUND, "No job with that id.");
@@ -247,7 +247,7 @@ act_may(enum job_status st, enum act_kind act, struct act_answer *a)
 }
 
 void
-act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+act_cancel(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	struct store_brief b;
 	struct job *j = act_lookup(d, c, &b, a);
@@ -297,7 +297,7 @@ act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 }
 
 void
-act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+act_delete(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	struct store_brief b;
 	struct job *j = act_lookup(d, c, &b, a);
@@ -325,11 +325,11 @@ act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 }
 
 void
-act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+act_retry(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	struct store_brief b;
 	struct job *j = act_lookup(d, c, &b, a);
-	struct mq_cmd create = *c;
+	struct msg_cmd create = *c;
 	enum job_status st;
 
 	if (j == NULL && b.urls == NULL)

@@ -14,10 +14,10 @@ struct act_answer {
 	char		msg[200];
 };
 
-void act_create(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
-void act_cancel(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
-void act_delete(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
-void act_retry(struct jobd *d, const struct mq_cmd *c, struct act_answer *a);
+void act_create(struct jobd *d, const struct msg_cmd *c, struct act_answer *a);
+void act_cancel(struct jobd *d, const struct msg_cmd *c, struct act_answer *a);
+void act_delete(struct jobd *d, const struct msg_cmd *c, struct act_answer *a);
+void act_retry(struct jobd *d, const struct msg_cmd *c, struct act_answer *a);
 /* act_load_next: put the oldest queued row into a free slot so that it
  * can start.  Returns 1 when one was loaded, 0 when there is none or no
  * free slot, -1 when the database could not be read. */

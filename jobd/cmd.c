@@ -60,7 +60,7 @@ cmd_queue_ours(mqd_t q)
 
 	return fstat((int)q, &st) == 0 && st.st_uid == geteuid() &&
 	    (st.st_mode & 0007) == 0 && mq_getattr(q, &attr) == 0 &&
-	    attr.mq_msgsize == MQ_MSG_MAX;
+	    attr.mq_msgsize == MSG_MSG_MAX;
 }
 
 /* cmd_queue_open: reuse the instance's queue when it is ours (responders
@@ -68,7 +68,7 @@ cmd_queue_ours(mqd_t q)
 static mqd_t
 cmd_queue_open(const char *name, long depth)
 {
-	struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = MQ_MSG_MAX };
+	struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = MSG_MSG_MAX };
 	mode_t old = umask(0);
 	mqd_t q = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660, &attr);
 
@@ -111,7 +111,7 @@ int
 cmd_open(struct jobd *d, char *err, size_t errsz)
 {
 	struct rlimit rl;
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 
 	/* Queue memory counts against RLIMIT_MSGQUEUE: take what we may. */
 	if (getrlimit(RLIMIT_MSGQUEUE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -129,7 +129,7 @@ cmd_open(struct jobd *d, char *err, size_t errsz)
 		    "user owns a queue of that name; remove it as root)" : "");
 		return -1;
 	}
-	if ((d->mqbuf = malloc(MQ_MSG_MAX)) == NULL) {
+	if ((d->mqbuf = malloc(MSG_MSG_MAX)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -140,7 +140,7 @@ cmd_open(struct jobd *d, char *err, size_t errsz)
 void
 cmd_close(struct jobd *d)
 {
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 
 	if (d->mq != (mqd_t)-1)
 		mq_close(d->mq);
@@ -156,7 +156,7 @@ cmd_close(struct jobd *d)
 }
 
 void
-cmd_reply_to(struct jobd *d, const char *queue, const struct mq_reply *r)
+cmd_reply_to(struct jobd *d, const char *queue, const struct msg_reply *r)
 {
 	int i = replyq_index(d->cfg.instance, queue);
 	struct stat st;
@@ -185,7 +185,7 @@ cmd_reply_to(struct jobd *d, const char *queue, const struct mq_reply *r)
 
 /* cmd_settings: all-or-nothing change of the named settings. */
 static void
-cmd_settings(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+cmd_settings(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	json_object *o = c->settings ? json_tokener_parse(c->settings) : NULL;
 	struct settings next = d->settings;
@@ -200,9 +200,9 @@ cmd_settings(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 		goto out;
 	}
 	d->settings = next;
-	jobtab_write_begin(&d->shm.hdr->gen);
-	d->shm.hdr->settings = next;
-	jobtab_write_end(&d->shm.hdr->gen);
+	jobtab_write_begin(&d->tab.hdr->gen);
+	d->tab.hdr->settings = next;
+	jobtab_write_end(&d->tab.hdr->gen);
 	a->err = ERR_OK;
 	log_info("settings changed by '%s'", c->user ? c->user : "?");
 out:
@@ -216,13 +216,13 @@ out:
  * settings or the admin flag need an admin.  Returns 0, or -1 with the
  * answer set. */
 static int
-cmd_authorize(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+cmd_authorize(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
-	bool admin_needed = (c->flags & MQ_F_ADMIN) ||
-	    c->type == MQ_CMD_SETTINGS;
+	bool admin_needed = (c->flags & MSG_F_ADMIN) ||
+	    c->type == MSG_CMD_SETTINGS;
 	struct store_user u;
 
-	if (c->type == MQ_CMD_PING || c->type == MQ_CMD_SWEEP)
+	if (c->type == MSG_CMD_PING || c->type == MSG_CMD_SWEEP)
 		return 0;
 	if (c->user == NULL || !valid_user(c->user)) {
 		a->err = ERR_INVALID;
@@ -247,30 +247,30 @@ cmd_authorize(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
 }
 
 static void
-cmd_dispatch(struct jobd *d, const struct mq_cmd *c, struct act_answer *a)
+cmd_dispatch(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	if (cmd_authorize(d, c, a) == -1)
 		return;
 	switch (c->type) {
-	case MQ_CMD_PING:
+	case MSG_CMD_PING:
 		a->err = ERR_OK;
 		break;
-	case MQ_CMD_CREATE:
+	case MSG_CMD_CREATE:
 		act_create(d, c, a);
 		break;
-	case MQ_CMD_CANCEL:
+	case MSG_CMD_CANCEL:
 		act_cancel(d, c, a);
 		break;
-	case MQ_CMD_DELETE:
+	case MSG_CMD_DELETE:
 		act_delete(d, c, a);
 		break;
-	case MQ_CMD_RETRY:
+	case MSG_CMD_RETRY:
 		act_retry(d, c, a);
 		break;
-	case MQ_CMD_SETTINGS:
+	case MSG_CMD_SETTINGS:
 		cmd_settings(d, c, a);
 		break;
-	case MQ_CMD_SWEEP:
+	case MSG_CMD_SWEEP:
 		/* Answered when the sweep is done (sweep.c). */
 		sweep_start(d, c->reply_to, c->req_id);
 		a->err = ERR__COUNT;
@@ -293,7 +293,7 @@ reasm_free(struct reasm *r)
  * one command at a time: a new first fragment replaces its older one.
  * Fragments of a name that is no live client's are dropped. */
 static struct reasm *
-reasm_slot(struct jobd *d, const struct mq_frag *f)
+reasm_slot(struct jobd *d, const struct msg_frag *f)
 {
 	int i = replyq_index(d->cfg.instance, f->sender);
 	struct reasm *r;
@@ -310,7 +310,7 @@ reasm_slot(struct jobd *d, const struct mq_frag *f)
 	reasm_free(r);
 	if (f->index != 0)
 		return NULL;
-	/* The total was checked against MQ_CMD_MAX before this allocation. */
+	/* The total was checked against MSG_CMD_MAX before this allocation. */
 	if ((r->buf = malloc(f->total)) == NULL)
 		return NULL;
 	r->req_id = f->req_id;
@@ -321,7 +321,7 @@ reasm_slot(struct jobd *d, const struct mq_frag *f)
 
 /* reasm_feed: add one fragment; the entry once it is complete. */
 static struct reasm *
-reasm_feed(struct jobd *d, const struct mq_frag *f, const char *data,
+reasm_feed(struct jobd *d, const struct msg_frag *f, const char *data,
     size_t len)
 {
 	struct reasm *r = reasm_slot(d, f);
@@ -332,7 +332,7 @@ reasm_feed(struct jobd *d, const struct mq_frag *f, const char *data,
 		reasm_free(r);
 		return NULL;
 	}
-	memcpy(r->buf + (size_t)f->index * MQ_FRAG_DATA, data, len);
+	memcpy(r->buf + (size_t)f->index * MSG_FRAG_DATA, data, len);
 	return ++r->got == r->count ? r : NULL;
 }
 
@@ -367,7 +367,7 @@ batch_flush(struct jobd *d)
 		    "clients are told 503", b->created);
 	}
 	for (unsigned i = 0; i < b->n; i++) {
-		struct mq_reply *r = &b->pend[i].r;
+		struct msg_reply *r = &b->pend[i].r;
 
 		if (failed && r->err == ERR_OK) {
 			r->err = ERR_UNAVAILABLE;
@@ -404,12 +404,12 @@ static void
 cmd_handle(struct jobd *d, const char *buf, size_t len)
 {
 	struct act_answer a = { .err = ERR_INTERNAL, .slot = -1 };
-	struct mq_reply r = { .magic = MQ_MAGIC, .version = MQ_VERSION,
-	    .type = MQ_REPLY, .slot = -1 };
-	struct mq_cmd c;
+	struct msg_reply r = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+	    .type = MSG_REPLY, .slot = -1 };
+	struct msg_cmd c;
 	bool batched;
 
-	if (mq_cmd_unpack(&c, buf, len) == -1) {
+	if (msg_cmd_unpack(&c, buf, len) == -1) {
 		cmd_warn_bounded(d, "%s: malformed command of %zu bytes "
 		    "dropped", __func__, len);
 		return;
@@ -422,7 +422,7 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 	/* What answers a command is on disk before the answer. */
 	if (!d->batch.open)
 		store_durable(&d->store, true);
-	batched = c.type == MQ_CMD_CREATE && batch_join(d) == 0;
+	batched = c.type == MSG_CMD_CREATE && batch_join(d) == 0;
 	if (!batched)
 		batch_flush(d);
 	store_durable(&d->store, true);
@@ -451,15 +451,15 @@ void
 cmd_on_readable(struct loop_watch *w, uint32_t events)
 {
 	struct jobd *d = w->arg;
-	struct mq_frag f;
+	struct msg_frag f;
 	struct reasm *r;
 	ssize_t n;
 
 	(void)events;
-	while ((n = mq_receive(d->mq, d->mqbuf, MQ_MSG_MAX, NULL)) >= 0) {
+	while ((n = mq_receive(d->mq, d->mqbuf, MSG_MSG_MAX, NULL)) >= 0) {
 		const char *data = d->mqbuf + sizeof(f);
 
-		if (mq_frag_check(d->mqbuf, (size_t)n, &f) == -1) {
+		if (msg_frag_check(d->mqbuf, (size_t)n, &f) == -1) {
 			cmd_warn_bounded(d, "%s: malformed message of %zd bytes "
 			    "dropped", __func__, n);
 			continue;

@@ -13,6 +13,6 @@ void cmd_close(struct jobd *d);
 void cmd_on_readable(struct loop_watch *w, uint32_t events);
 /* cmd_reply_to: send a reply record to a live client's reply queue,
  * never blocking; any other name is refused. */
-void cmd_reply_to(struct jobd *d, const char *queue, const struct mq_reply *r);
+void cmd_reply_to(struct jobd *d, const char *queue, const struct msg_reply *r);
 
 #endif

@@ -24,7 +24,7 @@ jobd_mono(void)
 struct jobtab_slot *
 job_slot(struct job *j)
 {
-	return shm_slot(&j->d->shm, j->slot);
+	return livetab_slot(&j->d->tab, j->slot);
 }
 
 /* job_write_begin, job_write_end: bracket a change of j's slot.  The
@@ -114,7 +114,7 @@ job_reset(struct job *j)
 	j->m = (struct job_meta){ .changes = j->m.changes + 1 };
 	sl = job_write_begin(j);
 	ring_reset(&sl->out);
-	shm_slot_drop_pages(&j->d->shm, j->slot);
+	livetab_slot_drop_pages(&j->d->tab, j->slot);
 	job_write_end(j, sl);
 }
 
@@ -127,9 +127,9 @@ job_table_init(struct jobd *d)
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		d->jobs[i].d = d;
 		d->jobs[i].slot = i;
-		/* shm_create left every slot free, its counter even. */
-		d->jobs[i].gen = atomic_load(&shm_slot(&d->shm, i)->gen);
-		d->jobs[i].m.changes = shm_slot(&d->shm, i)->m.changes;
+		/* livetab_create left every slot free, its counter even. */
+		d->jobs[i].gen = atomic_load(&livetab_slot(&d->tab, i)->gen);
+		d->jobs[i].m.changes = livetab_slot(&d->tab, i)->m.changes;
 		d->jobs[i].w_out.fd = d->jobs[i].w_err.fd =
 		    d->jobs[i].w_exec.fd = -1;
 	}
@@ -158,12 +158,12 @@ job_publish_counts(struct jobd *d)
 		busy += job_is_live((enum job_status)st) || d->jobs[i].pid != 0 ||
 		    d->jobs[i].row_unsaved;
 	}
-	jobtab_write_begin(&d->shm.hdr->gen);
-	d->shm.hdr->queued = q + (uint32_t)(d->queued_rows > 0 ?
+	jobtab_write_begin(&d->tab.hdr->gen);
+	d->tab.hdr->queued = q + (uint32_t)(d->queued_rows > 0 ?
 	    d->queued_rows : 0);
-	d->shm.hdr->running = r;
-	d->shm.hdr->slots_free = d->cfg.slots - busy;
-	jobtab_write_end(&d->shm.hdr->gen);
+	d->tab.hdr->running = r;
+	d->tab.hdr->slots_free = d->cfg.slots - busy;
+	jobtab_write_end(&d->tab.hdr->gen);
 }
 
 /* job_find: the slot holding id (text), or NULL. */
@@ -212,7 +212,7 @@ void
 job_count_end(struct jobd *d, enum job_status st)
 {
 	if ((unsigned)st < JOB__COUNT)
-		atomic_fetch_add_explicit(&d->shm.hdr->stats.ended[st], 1,
+		atomic_fetch_add_explicit(&d->tab.hdr->stats.ended[st], 1,
 		    memory_order_relaxed);
 }
 
@@ -224,7 +224,7 @@ job_name(struct job *j)
 	static char buf[JOB_ID_LEN + USER_MAX + 8];
 	char id[JOB_ID_LEN + 1];
 
-	jobjson_uuid_str(j->m.uuid, id);
+	job_id_str(j->m.uuid, id);
 	snprintf(buf, sizeof(buf), "%s of '%s'", id, j->m.user_id);
 	return buf;
 }

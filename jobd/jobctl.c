@@ -143,7 +143,7 @@ cmd_token(sqlite3 *db, int argc, char **argv)
 	return 2;
 }
 
-/* ipc_exists: whether the POSIX object name exists (mq or shm). */
+/* ipc_exists: whether the POSIX object name exists (a queue or shared memory). */
 static bool
 ipc_exists(const char *name, bool queue)
 {
@@ -166,7 +166,7 @@ ipc_exists(const char *name, bool queue)
 static int
 cmd_ipc(const struct config *cfg)
 {
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 
 	if (jobtab_shm_name(name, sizeof(name), cfg->instance) == 0 &&
 	    ipc_exists(name, false))
@@ -186,9 +186,9 @@ static int
 cmd_jobd(const struct config *cfg, uint16_t type, int wait_ms)
 {
 	struct client c;
-	struct mq_cmd cmd = { .type = type, .flags = MQ_F_ADMIN,
+	struct msg_cmd cmd = { .type = type, .flags = MSG_F_ADMIN,
 	    .user = "jobctl" };
-	struct mq_reply rep;
+	struct msg_reply rep;
 	enum err e;
 
 	client_init(&c, cfg);
@@ -228,9 +228,9 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	if (strcmp(argv[0], "sweep") == 0)
-		rc = cmd_jobd(&cfg, MQ_CMD_SWEEP, 120000);
+		rc = cmd_jobd(&cfg, MSG_CMD_SWEEP, 120000);
 	else if (strcmp(argv[0], "ping") == 0)
-		rc = cmd_jobd(&cfg, MQ_CMD_PING, MQ_WAIT_MS);
+		rc = cmd_jobd(&cfg, MSG_CMD_PING, MSG_WAIT_MS);
 	else if (strcmp(argv[0], "ipc") == 0)
 		rc = cmd_ipc(&cfg);
 	else {

@@ -11,7 +11,7 @@
 #include "loop.h"
 #include "shared/config.h"
 #include "shared/mqmsg.h"
-#include "shm.h"
+#include "livetab.h"
 #include "store.h"
 
 /* jobd's private side of a slot: the process and its capture, and the
@@ -62,20 +62,20 @@ struct cmd_batch {
 	unsigned	n;		/* answers waiting for the commit */
 	unsigned	created;	/* rows it inserted */
 	struct {
-		char		to[MQ_NAME_MAX];
-		struct mq_reply	r;
+		char		to[MSG_NAME_MAX];
+		struct msg_reply	r;
 	}		pend[CMD_BATCH_MAX];
 };
 
 struct jobd {
 	struct config		 cfg;
-	struct shm		 shm;
+	struct livetab		 tab;
 	struct store		 store;
 	struct loop		 loop;
 	struct loop_watch	 w_sig, w_mq;
 	mqd_t			 mq;
 	int			 replyfd;	/* replies.lock (replyq.h) */
-	char			*mqbuf;		/* MQ_MSG_MAX bytes */
+	char			*mqbuf;		/* MSG_MSG_MAX bytes */
 	struct reasm		 reasm[REPLYQ_MAX];
 	struct cmd_batch	 batch;
 	struct job		*jobs;		/* one per slot */

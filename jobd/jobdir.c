@@ -26,7 +26,7 @@ jobdir_temp(const struct config *c, const struct runner *r,
 	const struct launcher *l = config_launcher(c, r);
 	char id[JOB_ID_LEN + 1];
 
-	jobjson_uuid_str(uuid, id);
+	job_id_str(uuid, id);
 	if (l != NULL && l->temp_dir != NULL)
 		return snprintf(buf, size, "%s/%s/%s", l->temp_dir, c->instance,
 		    id) >= (int)size ? -1 : 0;

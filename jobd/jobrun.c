@@ -153,7 +153,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 	job_watch(j, &j->w_exec, sp.exec_fd);
 	log_info("job %s started (slot %u, pid %d)", job_name(j), j->slot,
 	    (int)sp.pid);
-	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.started, 1,
+	atomic_fetch_add_explicit(&j->d->tab.hdr->stats.started, 1,
 	    memory_order_relaxed);
 	rc = LAUNCH_STARTED;
 out:

@@ -124,7 +124,7 @@ job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
 	if (known)
 		job_apply_facts(j, &f, complete);
 	job_write_end(j, sl);
-	atomic_fetch_add_explicit(&j->d->shm.hdr->stats.lines, 1,
+	atomic_fetch_add_explicit(&j->d->tab.hdr->stats.lines, 1,
 	    memory_order_relaxed);
 	if (complete)
 		slurm_job_line(j, s, len);

@@ -204,19 +204,19 @@ setup(struct jobd *d, const char *path)
 	store_settings_load(&d->store, &d->settings);
 	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
 	recover_harvest(d);
-	if (shm_create(&d->shm, d->cfg.instance, d->cfg.slots) == -1)
+	if (livetab_create(&d->tab, d->cfg.instance, d->cfg.slots) == -1)
 		log_fatal("cannot create the live table '/dev/shm%s': %s",
-		    d->shm.name, errno == EEXIST ? "another user owns an object "
+		    d->tab.name, errno == EEXIST ? "another user owns an object "
 		    "of that name; remove it (as root) and start again" :
 		    strerror(errno));
-	jobtab_write_begin(&d->shm.hdr->gen);
-	d->shm.hdr->settings = d->settings;
-	d->shm.hdr->started_at = db_now();
-	jobtab_write_end(&d->shm.hdr->gen);
+	jobtab_write_begin(&d->tab.hdr->gen);
+	d->tab.hdr->settings = d->settings;
+	d->tab.hdr->started_at = db_now();
+	jobtab_write_end(&d->tab.hdr->gen);
 	if (job_table_init(d) == -1 || slurm_init(d) == -1)
 		log_fatal("out of memory");
 	if (cmd_open(d, err, sizeof(err)) == -1) {
-		shm_retire(&d->shm);	/* leave nothing behind */
+		livetab_retire(&d->tab);	/* leave nothing behind */
 		log_fatal("%s", err);
 	}
 	setup_loop(d, sigfd);
@@ -248,9 +248,9 @@ teardown(struct jobd *d)
 	for (int i = 0; i < REPLYQ_MAX; i++)
 		free(d->reasm[i].buf);
 	if (unsaved)
-		shm_leave(&d->shm);
+		livetab_leave(&d->tab);
 	else
-		shm_retire(&d->shm);
+		livetab_retire(&d->tab);
 	cmd_close(d);
 	close(d->w_sig.fd);
 	loop_release(&d->loop);
@@ -263,7 +263,7 @@ teardown(struct jobd *d)
 static void
 publish_stats(struct jobd *d)
 {
-	struct jobtab_stats *s = &d->shm.hdr->stats;
+	struct jobtab_stats *s = &d->tab.hdr->stats;
 	uint64_t us = d->loop.busy_us;
 
 	atomic_fetch_add_explicit(&s->turns, 1, memory_order_relaxed);
@@ -307,7 +307,7 @@ main(int argc, char *argv[])
 		    strerror(errno));
 	while (!d.stopping) {
 		/* The heartbeat: readers tell a hung jobd from an idle one. */
-		atomic_store_explicit(&d.shm.hdr->heartbeat_ms,
+		atomic_store_explicit(&d.tab.hdr->heartbeat_ms,
 		    jobtab_mono_ms(), memory_order_relaxed);
 		if (loop_once(&d.loop, JOBTAB_BEAT_MS) == -1)
 			log_fatal("epoll_wait: %s", strerror(errno));

@@ -24,7 +24,7 @@ orphans_marker(char *buf, size_t size, const char *instance,
 	int n;
 
 	if (uuid != NULL)
-		jobjson_uuid_str(uuid, id);
+		job_id_str(uuid, id);
 	n = snprintf(buf, size, ORPHANS_VAR "%s/%s", instance, id);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

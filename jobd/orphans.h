@@ -17,7 +17,7 @@
 #include "shared/limits.h"
 
 #define ORPHANS_VAR	"JOBD_JOB="
-#define ORPHANS_MARKER_MAX	(MQ_NAME_MAX + 64)
+#define ORPHANS_MARKER_MAX	(MSG_NAME_MAX + 64)
 
 /* orphans_marker: "JOBD_JOB=<instance>/<id>" of one job, or with uuid
  * NULL the prefix every job of the instance shares.  Returns 0, or -1 if

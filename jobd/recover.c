@@ -31,7 +31,7 @@ recover_slot(void *arg, const struct jobtab_slot *sl)
 	m.runner[sizeof(m.runner) - 1] = '\0';
 	m.slurm_node[sizeof(m.slurm_node) - 1] = '\0';
 	m.out_next = sl->out.next;
-	jobjson_uuid_str(m.uuid, id);
+	job_id_str(m.uuid, id);
 	if ((out = ring_output_json(&sl->out, sl->out.first, m.out_next)) != NULL)
 		rc = ended ? store_job_close_open(&d->store, &m, out) :
 		    store_save_output(&d->store, id, out, m.out_next);
@@ -54,7 +54,7 @@ recover_save_running(struct jobd *d)
 		if (j->pid == 0 || j->exited || (j->m.status != JOB_RUNNING &&
 		    j->m.status != JOB_CANCELLED))
 			continue;
-		jobjson_uuid_str(j->m.uuid, id);
+		job_id_str(j->m.uuid, id);
 		if ((out = job_output_json(j)) == NULL ||
 		    store_save_output(&d->store, id, out, j->m.out_next) == -1)
 			log_warn("job %s: its lines could not be saved", id);
@@ -65,7 +65,7 @@ recover_save_running(struct jobd *d)
 void
 recover_harvest(struct jobd *d)
 {
-	shm_harvest(d->cfg.instance, recover_slot, d);
+	livetab_harvest(d->cfg.instance, recover_slot, d);
 }
 
 int

@@ -133,7 +133,7 @@ slurm_save_row(struct jobd *d, struct slurm_run *r)
 {
 	char id[JOB_ID_LEN + 1];
 
-	jobjson_uuid_str(r->uuid, id);
+	job_id_str(r->uuid, id);
 	r->unsaved = store_job_slurm(&d->store, id, r->job_id, r->node) == -1;
 	if (r->unsaved && S.row_retry_at == 0)
 		S.row_retry_at = jobd_mono() + SLURM_ROW_RETRY_S;

@@ -209,7 +209,7 @@ store_job_insert(struct store *st, const struct job_meta *m, const char *urls,
 	char id[JOB_ID_LEN + 1];
 	sqlite3_stmt *q = st->insert;
 
-	jobjson_uuid_str(m->uuid, id);
+	job_id_str(m->uuid, id);
 	sqlite3_bind_int64(q, 1, (sqlite3_int64)m->seq);
 	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 3, m->user_id, -1, SQLITE_STATIC);
@@ -273,7 +273,7 @@ store_job_write(struct store *st, sqlite3_stmt *q, const struct job_meta *m,
 	json_object *prog = jobjson_progress(&m->progress);
 	int rc;
 
-	jobjson_uuid_str(m->uuid, id);
+	job_id_str(m->uuid, id);
 	sqlite3_bind_text(q, 1, job_status_str((enum job_status)m->status), -1,
 	    SQLITE_STATIC);
 	if (m->has_return_code)

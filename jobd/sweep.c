@@ -16,7 +16,7 @@ static struct sweep {
 	long		removed;
 	double		began;		/* monotonic */
 	double		longest;	/* longest batch, seconds */
-	char		reply_to[MQ_NAME_MAX];	/* a jobctl waiting, or "" */
+	char		reply_to[MSG_NAME_MAX];	/* a jobctl waiting, or "" */
 	uint64_t	req_id;
 	double		next_at;	/* monotonic; 0: at once */
 } S;
@@ -32,7 +32,7 @@ sweep_forget(struct jobd *d)
 
 		if (!job_is_finished((enum job_status)j->m.status) || j->pid != 0)
 			continue;
-		jobjson_uuid_str(j->m.uuid, id);
+		job_id_str(j->m.uuid, id);
 		if (store_job_exists(&d->store, id) == 0)
 			job_reset(j);
 	}
@@ -45,7 +45,7 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 
 	if (s->reply_to[0] != '\0' && reply_to[0] != '\0') {
 		/* One waiter at a time; the earlier one hears now. */
-		struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id,
+		struct msg_reply r = { MSG_MAGIC, MSG_VERSION, MSG_REPLY, s->req_id,
 		    ERR_OK, -1, "", "superseded by a newer sweep" };
 
 		cmd_reply_to(d, s->reply_to, &r);
@@ -70,7 +70,7 @@ static void
 sweep_done(struct jobd *d)
 {
 	struct sweep *s = &S;
-	struct mq_reply r = { MQ_MAGIC, MQ_VERSION, MQ_REPLY, s->req_id, ERR_OK,
+	struct msg_reply r = { MSG_MAGIC, MSG_VERSION, MSG_REPLY, s->req_id, ERR_OK,
 	    -1, "", "" };
 
 	s->active = false;

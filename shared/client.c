@@ -31,7 +31,7 @@ client_reply_open(struct client *c)
 
 	if (c->reply != (mqd_t)-1)
 		return 0;
-	if (c->buf == NULL && (c->buf = malloc(MQ_CMD_MAX + MQ_MSG_MAX)) == NULL)
+	if (c->buf == NULL && (c->buf = malloc(MSG_CMD_MAX + MSG_MSG_MAX)) == NULL)
 		return -1;
 	/* jobd makes the file; without it there is no jobd to talk to. */
 	if (c->replyfd == -1 &&
@@ -119,18 +119,18 @@ deadline_after(struct timespec *ts, int ms)
 /* client_send: the packed command in fragments, each waiting for room
  * in the queue until the deadline. */
 static enum err
-client_send(struct client *c, const struct mq_cmd *cmd, size_t len,
+client_send(struct client *c, const struct msg_cmd *cmd, size_t len,
     const struct timespec *dl)
 {
-	char *msg = c->buf + MQ_CMD_MAX;
-	struct mq_frag f = { MQ_MAGIC, MQ_VERSION, 0, 0, 0, (uint32_t)len,
+	char *msg = c->buf + MSG_CMD_MAX;
+	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, (uint32_t)len,
 	    cmd->req_id, "" };
 
 	memcpy(f.sender, cmd->reply_to, sizeof(f.sender));
-	f.count = (uint16_t)((len + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA);
+	f.count = (uint16_t)((len + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA);
 	for (f.index = 0; f.index < f.count; f.index++) {
-		size_t off = (size_t)f.index * MQ_FRAG_DATA;
-		size_t n = len - off < MQ_FRAG_DATA ? len - off : MQ_FRAG_DATA;
+		size_t off = (size_t)f.index * MSG_FRAG_DATA;
+		size_t n = len - off < MSG_FRAG_DATA ? len - off : MSG_FRAG_DATA;
 
 		memcpy(msg, &f, sizeof(f));
 		memcpy(msg + sizeof(f), c->buf + off, n);
@@ -148,7 +148,7 @@ client_send(struct client *c, const struct mq_cmd *cmd, size_t len,
 static void
 client_drain(struct client *c)
 {
-	struct mq_reply r;
+	struct msg_reply r;
 	struct timespec past = { 0, 0 };
 
 	while (mq_timedreceive(c->reply, (char *)&r, sizeof(r), NULL, &past) >= 0)
@@ -156,11 +156,11 @@ client_drain(struct client *c)
 }
 
 enum err
-client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
+client_call(struct client *c, struct msg_cmd *cmd, struct msg_reply *out,
     int wait_ms)
 {
 	struct timespec dl;
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 	enum err e;
 	ssize_t n;
 	int len;
@@ -181,7 +181,7 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 	cmd->req_id = ++c->next_req;
 	cmd->deadline_ms = (uint64_t)dl.tv_sec * 1000 +
 	    (uint64_t)dl.tv_nsec / 1000000;
-	if ((len = mq_cmd_pack(cmd, c->buf, MQ_CMD_MAX)) == -1)
+	if ((len = msg_cmd_pack(cmd, c->buf, MSG_CMD_MAX)) == -1)
 		return ERR_INTERNAL;
 	if ((e = client_send(c, cmd, (size_t)len, &dl)) != ERR_OK)
 		return e;
@@ -192,7 +192,7 @@ client_call(struct client *c, struct mq_cmd *cmd, struct mq_reply *out,
 		if (n == -1)
 			return ERR_UNAVAILABLE;
 		/* Late answers to requests we gave up on are dropped here. */
-		if (mq_reply_check(out, (size_t)n) == 0 &&
+		if (msg_reply_check(out, (size_t)n) == 0 &&
 		    out->req_id == cmd->req_id)
 			return ERR_OK;
 	}

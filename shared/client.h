@@ -19,11 +19,11 @@ struct client {
 	size_t		 tabsize;
 	mqd_t		 cmd;
 	mqd_t		 reply;		/* (mqd_t)-1 until the first call */
-	char		 reply_name[MQ_NAME_MAX];
+	char		 reply_name[MSG_NAME_MAX];
 	int		 lockfd;	/* jobd's lock, to test it runs */
 	int		 replyfd;	/* replies.lock, holding our index */
 	uint64_t	 next_req;
-	char		*buf;		/* MQ_CMD_MAX, then one message */
+	char		*buf;		/* MSG_CMD_MAX, then one message */
 };
 
 /* client_init: set c up; nothing is opened yet.  Reads (the table)
@@ -46,7 +46,7 @@ const void *client_table(struct client *c);
  * err is jobd's verdict), ERR_FULL when the queue is full, or
  * ERR_UNAVAILABLE when jobd is down or silent, or no reply queue could
  * be had. */
-enum err client_call(struct client *c, struct mq_cmd *cmd,
-    struct mq_reply *out, int wait_ms);
+enum err client_call(struct client *c, struct msg_cmd *cmd,
+    struct msg_reply *out, int wait_ms);
 
 #endif

@@ -362,7 +362,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	snprintf(c->instance, sizeof(c->instance), "default");
 	snprintf(c->default_runner, sizeof(c->default_runner), "votify");
 	c->slots = SLOTS_DEFAULT;
-	c->queue_depth = MQ_DEPTH_DEFAULT;
+	c->queue_depth = MSG_DEPTH_DEFAULT;
 	c->max_jobs_per_user = USER_JOBS_DEFAULT;
 	c->confine_jobs = true;
 	c->workers = 4;

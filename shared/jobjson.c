@@ -1,15 +1,8 @@
 /* jobjson.c: job objects (see jobjson.h). */
 #include <stdlib.h>
 #include <json-c/printbuf.h>
-#include <uuid/uuid.h>
 
 #include "jobjson.h"
-
-void
-jobjson_uuid_str(const uint8_t uuid[16], char *buf)
-{
-	uuid_unparse_lower(uuid, buf);
-}
 
 json_object *
 jobjson_time(double t)
@@ -60,7 +53,7 @@ jobjson_new(const struct job_meta *m, const char *urls, const char *options,
 
 	if (o == NULL)
 		return NULL;
-	jobjson_uuid_str(m->uuid, id);
+	job_id_str(m->uuid, id);
 	json_object_object_add(o, "id", json_object_new_string(id));
 	json_object_object_add(o, "user_id", json_object_new_string(m->user_id));
 	json_object_object_add(o, "runner", json_object_new_string(m->runner));

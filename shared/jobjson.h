@@ -21,8 +21,6 @@ json_object *jobjson_progress(const struct progress *p);
  * serializes, it holds no elements to read. */
 json_object *jobjson_snap_output(struct job_snap *s);
 
-/* jobjson_uuid_str: lower-case text form of uuid into buf (37 bytes). */
-void jobjson_uuid_str(const uint8_t uuid[16], char *buf);
 
 /* jobjson_time: a Unix time as a JSON number, or null for 0. */
 json_object *jobjson_time(double t);

@@ -74,7 +74,7 @@ jobtab_cslot(const void *base, uint32_t i)
 void *
 jobtab_map_ro(const char *instance, uid_t owner, size_t *size)
 {
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 	struct jobtab_hdr hdr;
 	struct stat st;
 	void *base;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "job.h"
+#include "jobmodel.h"
 #include "limits.h"
 #include "ring.h"
 #include "settings.h"
@@ -113,7 +113,7 @@ struct job_snap {
 };
 
 /* Names derived from the instance (design rule 7).  Each writes
- * into buf (size MQ_NAME_MAX) and returns 0, or -1 on a bad instance. */
+ * into buf (size MSG_NAME_MAX) and returns 0, or -1 on a bad instance. */
 int jobtab_shm_name(char *buf, size_t size, const char *instance);
 int jobtab_mq_name(char *buf, size_t size, const char *instance);
 

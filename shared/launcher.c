@@ -100,7 +100,7 @@ launcher_job_name(char *buf, size_t size, const char *instance,
 	int n;
 
 	if (uuid != NULL)
-		jobjson_uuid_str(uuid, id);
+		job_id_str(uuid, id);
 	n = snprintf(buf, size, "jobs.%s.%s", instance, id);
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }

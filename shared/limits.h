@@ -45,12 +45,12 @@
 /* Message queue.  Messages fit the kernel's default msgsize_max (8 KiB)
  * and depth fits its default msg_max (10), so no sysctl is needed; a
  * command larger than one message travels in fragments (mqmsg.h). */
-#define MQ_MSG_MAX		8192
-#define MQ_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
-#define MQ_DEPTH_DEFAULT	10
-#define MQ_REPLY_DEPTH		4
-#define MQ_NAME_MAX		48
-#define MQ_WAIT_MS		1000		/* a responder waits this long */
+#define MSG_MSG_MAX		8192
+#define MSG_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
+#define MSG_DEPTH_DEFAULT	10
+#define MSG_REPLY_DEPTH		4
+#define MSG_NAME_MAX		48
+#define MSG_WAIT_MS		1000		/* a responder waits this long */
 #define CMD_BATCH_MAX		64		/* creates per group commit */
 
 /* Responders: worker processes, and reply queues (one per worker, a few

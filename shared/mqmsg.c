@@ -12,7 +12,7 @@ struct mq_hdr {
 	uint32_t	pad;
 	uint64_t	req_id;
 	uint64_t	deadline_ms;
-	char		reply_to[MQ_NAME_MAX];
+	char		reply_to[MSG_NAME_MAX];
 };
 
 enum mq_tag {
@@ -21,7 +21,7 @@ enum mq_tag {
 };
 
 static const char **
-mq_field(struct mq_cmd *c, unsigned tag)
+mq_field(struct msg_cmd *c, unsigned tag)
 {
 	switch (tag) {
 	case TAG_USER: return &c->user;
@@ -35,18 +35,18 @@ mq_field(struct mq_cmd *c, unsigned tag)
 }
 
 int
-mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size)
+msg_cmd_pack(const struct msg_cmd *c, char *buf, size_t size)
 {
-	struct mq_hdr h = { MQ_MAGIC, MQ_VERSION, c->type, c->flags, 0, 0,
+	struct mq_hdr h = { MSG_MAGIC, MSG_VERSION, c->type, c->flags, 0, 0,
 	    c->req_id, c->deadline_ms, "" };
 	size_t used = sizeof(h);
 
-	if (size < used || size > MQ_CMD_MAX)
+	if (size < used || size > MSG_CMD_MAX)
 		return -1;
 	memcpy(h.reply_to, c->reply_to, sizeof(h.reply_to));
 	h.reply_to[sizeof(h.reply_to) - 1] = '\0';
 	for (unsigned tag = 1; tag < TAG__MAX; tag++) {
-		const char *s = *mq_field((struct mq_cmd *)c, tag);
+		const char *s = *mq_field((struct msg_cmd *)c, tag);
 		uint32_t len;
 
 		if (s == NULL)
@@ -65,7 +65,7 @@ mq_cmd_pack(const struct mq_cmd *c, char *buf, size_t size)
 }
 
 int
-mq_cmd_unpack(struct mq_cmd *c, const char *buf, size_t len)
+msg_cmd_unpack(struct msg_cmd *c, const char *buf, size_t len)
 {
 	struct mq_hdr h;
 	size_t used = sizeof(h);
@@ -74,8 +74,8 @@ mq_cmd_unpack(struct mq_cmd *c, const char *buf, size_t len)
 	if (len < sizeof(h))
 		return -1;
 	memcpy(&h, buf, sizeof(h));
-	if (h.magic != MQ_MAGIC || h.version != MQ_VERSION ||
-	    h.type == 0 || h.type >= MQ_REPLY ||
+	if (h.magic != MSG_MAGIC || h.version != MSG_VERSION ||
+	    h.type == 0 || h.type >= MSG_REPLY ||
 	    memchr(h.reply_to, '\0', sizeof(h.reply_to)) == NULL)
 		return -1;
 	c->type = h.type;
@@ -104,10 +104,10 @@ mq_cmd_unpack(struct mq_cmd *c, const char *buf, size_t len)
 }
 
 int
-mq_reply_check(const struct mq_reply *r, size_t len)
+msg_reply_check(const struct msg_reply *r, size_t len)
 {
-	if (len != sizeof(*r) || r->magic != MQ_MAGIC ||
-	    r->version != MQ_VERSION || r->type != MQ_REPLY ||
+	if (len != sizeof(*r) || r->magic != MSG_MAGIC ||
+	    r->version != MSG_VERSION || r->type != MSG_REPLY ||
 	    r->err >= ERR__COUNT ||
 	    memchr(r->id, '\0', sizeof(r->id)) == NULL ||
 	    memchr(r->msg, '\0', sizeof(r->msg)) == NULL)
@@ -116,21 +116,21 @@ mq_reply_check(const struct mq_reply *r, size_t len)
 }
 
 int
-mq_frag_check(const char *msg, size_t len, struct mq_frag *f)
+msg_frag_check(const char *msg, size_t len, struct msg_frag *f)
 {
 	size_t slice;
 
 	if (len < sizeof(*f))
 		return -1;
 	memcpy(f, msg, sizeof(*f));
-	if (f->magic != MQ_MAGIC || f->version != MQ_VERSION ||
+	if (f->magic != MSG_MAGIC || f->version != MSG_VERSION ||
 	    f->count == 0 || f->index >= f->count || f->total == 0 ||
-	    f->total > MQ_CMD_MAX ||
-	    (size_t)f->count != (f->total + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA ||
+	    f->total > MSG_CMD_MAX ||
+	    (size_t)f->count != (f->total + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA ||
 	    memchr(f->sender, '\0', sizeof(f->sender)) == NULL)
 		return -1;
 	/* Every slice is full but the last. */
-	slice = f->index + 1 < f->count ? MQ_FRAG_DATA :
-	    f->total - (size_t)f->index * MQ_FRAG_DATA;
+	slice = f->index + 1 < f->count ? MSG_FRAG_DATA :
+	    f->total - (size_t)f->index * MSG_FRAG_DATA;
 	return len - sizeof(*f) == slice ? 0 : -1;
 }

@@ -34,7 +34,7 @@ replyq_name(char *buf, size_t size, const char *instance, int i)
 int
 replyq_index(const char *instance, const char *name)
 {
-	char prefix[MQ_NAME_MAX];
+	char prefix[MSG_NAME_MAX];
 	size_t plen;
 	uint64_t v;
 	int n;
@@ -76,8 +76,8 @@ replyq_held(int lockfd, int i)
 mqd_t
 replyq_claim(int lockfd, const char *instance, char *buf, size_t size)
 {
-	struct mq_attr attr = { .mq_maxmsg = MQ_REPLY_DEPTH,
-	    .mq_msgsize = sizeof(struct mq_reply) };
+	struct mq_attr attr = { .mq_maxmsg = MSG_REPLY_DEPTH,
+	    .mq_msgsize = sizeof(struct msg_reply) };
 	mode_t old;
 	mqd_t q;
 
@@ -107,7 +107,7 @@ replyq_claim(int lockfd, const char *instance, char *buf, size_t size)
 int
 replyq_sweep(int lockfd, const char *instance)
 {
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 	int n = 0;
 
 	for (int i = 0; i < REPLYQ_MAX; i++)

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "job.h"
+#include "jobmodel.h"
 #include "limits.h"
 
 enum opt_type {

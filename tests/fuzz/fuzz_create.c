@@ -90,10 +90,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 jobd_side(const uint8_t *data, size_t size)
 {
-	static char packed[MQ_CMD_MAX], cmdline[SPEC_MAX];
+	static char packed[MSG_CMD_MAX], cmdline[SPEC_MAX];
 	json_object *body, *urls, *opts = NULL, *rn = NULL, *u2, *o2;
 	const struct runner *run;
-	struct mq_cmd c = { .type = MQ_CMD_CREATE, .user = "alice" }, d;
+	struct msg_cmd c = { .type = MSG_CMD_CREATE, .user = "alice" }, d;
 	char err[256], *argv[ARGV_MAX];
 	int n, argc, dash = -1;
 
@@ -112,8 +112,8 @@ jobd_side(const uint8_t *data, size_t size)
 	c.options = opts ? json_object_to_json_string_ext(opts,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE) : "{}";
 	snprintf(c.reply_to, sizeof(c.reply_to), "/jobs.fuzz.r0");
-	if ((n = mq_cmd_pack(&c, packed, sizeof(packed))) < 0 ||
-	    mq_cmd_unpack(&d, packed, (size_t)n) != 0 ||
+	if ((n = msg_cmd_pack(&c, packed, sizeof(packed))) < 0 ||
+	    msg_cmd_unpack(&d, packed, (size_t)n) != 0 ||
 	    strcmp(d.urls, c.urls) != 0 || strcmp(d.options, c.options) != 0)
 		abort();
 	/* As act_check reads it. */

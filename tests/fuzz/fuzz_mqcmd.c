@@ -1,5 +1,5 @@
 /* fuzz_mqcmd.c: libFuzzer target: queue messages as jobd reads them.
- * Each message is checked directly (mq_frag_check, then mq_cmd_unpack of
+ * Each message is checked directly (msg_frag_check, then msg_cmd_unpack of
  * a one-fragment command, which must pack back to the same length and
  * read the same) and also sent on a real POSIX queue to jobd's own
  * cmd_on_readable (jobd/cmd.c), whose fragment reassembly per sender is
@@ -67,11 +67,11 @@ cleanup(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct mq_attr attr = { .mq_maxmsg = MQ_DEPTH_DEFAULT,
-	    .mq_msgsize = MQ_MSG_MAX };
+	struct mq_attr attr = { .mq_maxmsg = MSG_DEPTH_DEFAULT,
+	    .mq_msgsize = MSG_MSG_MAX };
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
 	    .l_start = 0, .l_len = HELD };
-	struct mq_cmd c = { .type = MQ_CMD_PING,
+	struct msg_cmd c = { .type = MSG_CMD_PING,
 	    .deadline_ms = 0x0807060504030201ull };
 	char name[64], path[128], buf[256];
 	int holder;
@@ -79,7 +79,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	/* The header layout this target rewrites. */
-	if (mq_cmd_pack(&c, buf, sizeof(buf)) < DEADLINE_OFF + 8 ||
+	if (msg_cmd_pack(&c, buf, sizeof(buf)) < DEADLINE_OFF + 8 ||
 	    memcmp(buf + DEADLINE_OFF, &c.deadline_ms, 8) != 0)
 		abort();
 	snprintf(D.cfg.instance, sizeof(D.cfg.instance), "fzmq%d",
@@ -103,7 +103,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	mq_unlink(name);
-	if ((D.mqbuf = malloc(MQ_MSG_MAX)) == NULL)
+	if ((D.mqbuf = malloc(MSG_MSG_MAX)) == NULL)
 		abort();
 	for (int i = 0; i <= HELD; i++)
 		if (replyq_held(D.replyfd, i) != (i < HELD))
@@ -137,20 +137,20 @@ sender_name(char *buf, size_t size, unsigned sel)
 static void
 check_direct(const char *msg, size_t len)
 {
-	static char again[MQ_CMD_MAX];
-	struct mq_frag f;
-	struct mq_cmd c, d;
+	static char again[MSG_CMD_MAX];
+	struct msg_frag f;
+	struct msg_cmd c, d;
 	const char *data = msg + sizeof(f);
 	int n;
 
-	if (mq_frag_check(msg, len, &f) != 0)
+	if (msg_frag_check(msg, len, &f) != 0)
 		return;
-	if (f.count != 1 || mq_cmd_unpack(&c, data, f.total) != 0)
+	if (f.count != 1 || msg_cmd_unpack(&c, data, f.total) != 0)
 		return;
 	if (memchr(c.reply_to, '\0', sizeof(c.reply_to)) == NULL)
 		abort();
-	n = mq_cmd_pack(&c, again, sizeof(again));
-	if (n != (int)f.total || mq_cmd_unpack(&d, again, (size_t)n) != 0 ||
+	n = msg_cmd_pack(&c, again, sizeof(again));
+	if (n != (int)f.total || msg_cmd_unpack(&d, again, (size_t)n) != 0 ||
 	    d.type != c.type || d.flags != c.flags || d.req_id != c.req_id)
 		abort();
 #define SAME(x) if ((c.x == NULL) != (d.x == NULL) || \
@@ -165,7 +165,7 @@ check_direct(const char *msg, size_t len)
 static void
 deliver(char *msg, size_t len)
 {
-	struct mq_frag f;
+	struct msg_frag f;
 	uint64_t past = 1;
 
 	if (len >= sizeof(f) + DEADLINE_OFF + 8) {
@@ -184,8 +184,8 @@ deliver(char *msg, size_t len)
 static void
 raw(struct in *in)
 {
-	static char msg[MQ_MSG_MAX];
-	size_t len = take(in, 2) % (MQ_MSG_MAX + 1);
+	static char msg[MSG_MSG_MAX];
+	size_t len = take(in, 2) % (MSG_MSG_MAX + 1);
 
 	for (size_t i = 0; i < len; i++)
 		msg[i] = (char)take(in, 1);
@@ -195,8 +195,8 @@ raw(struct in *in)
 static void
 fragment(struct in *in)
 {
-	static char msg[MQ_MSG_MAX];
-	struct mq_frag f = { MQ_MAGIC, MQ_VERSION, 0, 0, 0, 0, 0, "" };
+	static char msg[MSG_MSG_MAX];
+	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, 0, 0, "" };
 	const uint8_t *pat;
 	size_t slice, npat;
 
@@ -204,11 +204,11 @@ fragment(struct in *in)
 	f.req_id = take(in, 1);
 	f.index = (uint16_t)take(in, 1);
 	f.count = (uint16_t)take(in, 1);
-	f.total = take(in, 3) % (MQ_CMD_MAX + 2);
-	slice = f.index + 1 < f.count ? MQ_FRAG_DATA :
-	    f.total - (size_t)f.index * MQ_FRAG_DATA;
-	if (slice > MQ_FRAG_DATA)
-		slice = MQ_FRAG_DATA;
+	f.total = take(in, 3) % (MSG_CMD_MAX + 2);
+	slice = f.index + 1 < f.count ? MSG_FRAG_DATA :
+	    f.total - (size_t)f.index * MSG_FRAG_DATA;
+	if (slice > MSG_FRAG_DATA)
+		slice = MSG_FRAG_DATA;
 	if ((take(in, 1) & 1) && slice > 0)
 		slice--;
 	pat = in->p;
@@ -223,9 +223,9 @@ fragment(struct in *in)
 static void
 command(struct in *in)
 {
-	static char packed[MQ_CMD_MAX], urls[MQ_CMD_MAX], msg[MQ_MSG_MAX];
-	struct mq_cmd c = { 0 };
-	struct mq_frag f = { MQ_MAGIC, MQ_VERSION, 0, 0, 0, 0, 0, "" };
+	static char packed[MSG_CMD_MAX], urls[MSG_CMD_MAX], msg[MSG_MSG_MAX];
+	struct msg_cmd c = { 0 };
+	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, 0, 0, "" };
 	unsigned perturb, order[32], nord = 0;
 	size_t ulen, npat;
 	const uint8_t *pat;
@@ -239,7 +239,7 @@ command(struct in *in)
 	c.user = "alice";
 	if (take(in, 1) & 1)
 		c.id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
-	ulen = take(in, 2) * 16 % (MQ_CMD_MAX - 256);
+	ulen = take(in, 2) * 16 % (MSG_CMD_MAX - 256);
 	perturb = take(in, 1);
 	pat = in->p;
 	npat = (size_t)(in->end - in->p) < 16 ? (size_t)(in->end - in->p) : 16;
@@ -251,12 +251,12 @@ command(struct in *in)
 	}
 	urls[ulen] = '\0';
 	c.urls = urls;
-	if ((len = mq_cmd_pack(&c, packed, sizeof(packed))) < 0)
+	if ((len = msg_cmd_pack(&c, packed, sizeof(packed))) < 0)
 		abort();	/* it was sized to fit */
 	if (perturb & 0x10)
 		packed[pat && npat ? pat[0] % len : 0] ^= 0x5a;
 	f.total = (uint32_t)len;
-	f.count = (uint16_t)((f.total + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA);
+	f.count = (uint16_t)((f.total + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA);
 	for (unsigned i = 0; i < f.count; i++)
 		order[nord++] = i;
 	if ((perturb & 0x01) && nord > 1) {	/* drop one */
@@ -278,9 +278,9 @@ command(struct in *in)
 		order[k + 1] = t;
 	}
 	for (unsigned i = 0; i < nord; i++) {
-		size_t off = (size_t)order[i] * MQ_FRAG_DATA;
-		size_t n = f.total - off < MQ_FRAG_DATA ? f.total - off :
-		    MQ_FRAG_DATA;
+		size_t off = (size_t)order[i] * MSG_FRAG_DATA;
+		size_t n = f.total - off < MSG_FRAG_DATA ? f.total - off :
+		    MSG_FRAG_DATA;
 
 		f.index = (uint16_t)order[i];
 		f.req_id = c.req_id + ((perturb & 0x08) && i == nord - 1);

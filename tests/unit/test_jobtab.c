@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "jobd/shm.h"
+#include "jobd/livetab.h"
 #include "shared/jobtab.h"
 #include "test.h"
 
@@ -211,25 +211,25 @@ static void
 test_reuse_after_crash(void)
 {
 	char inst[32];
-	struct shm a = { 0 }, b = { 0 };
+	struct livetab a = { 0 }, b = { 0 };
 	struct jobtab_hdr hc;
 	struct job_meta m;
 
 	snprintf(inst, sizeof(inst), "unit%d", (int)getpid());
-	T_CHECK(shm_create(&a, inst, 2) == 0);
+	T_CHECK(livetab_create(&a, inst, 2) == 0);
 	if (a.base == NULL)
 		return;
 	jobtab_write_begin(&a.hdr->gen);
-	jobtab_write_begin(&shm_slot(&a, 1)->gen);
-	T_CHECK(shm_create(&b, inst, 2) == 0);
+	jobtab_write_begin(&livetab_slot(&a, 1)->gen);
+	T_CHECK(livetab_create(&b, inst, 2) == 0);
 	T_CHECK(b.base != NULL && jobtab_read_hdr(b.base, &hc) == 0);
 	T_CHECK(b.base != NULL && (atomic_load(&b.hdr->gen) & 1) == 0);
 	T_CHECK(b.base != NULL &&
-	    (atomic_load(&shm_slot(&b, 1)->gen) & 1) == 0);
+	    (atomic_load(&livetab_slot(&b, 1)->gen) & 1) == 0);
 	/* A free slot reads as GONE, not BUSY. */
 	T_CHECK(b.base != NULL && jobtab_peek(b.base, 1, id, &m) == JOBTAB_GONE);
 	munmap(a.base, a.size);
-	shm_retire(&b);
+	livetab_retire(&b);
 }
 
 int

@@ -7,17 +7,17 @@
 int
 main(void)
 {
-	struct mq_cmd c = { .type = MQ_CMD_CREATE, .req_id = 42,
+	struct msg_cmd c = { .type = MSG_CMD_CREATE, .req_id = 42,
 	    .deadline_ms = 1234567890123ull,
 	    .reply_to = "/jobs.t.r1", .user = "alice", .urls = "[\"u\"]",
 	    .options = "{}" }, d;
-	static char buf[MQ_CMD_MAX];
-	struct mq_frag f;
-	int n = mq_cmd_pack(&c, buf, sizeof(buf));
+	static char buf[MSG_CMD_MAX];
+	struct msg_frag f;
+	int n = msg_cmd_pack(&c, buf, sizeof(buf));
 
 	T_CHECK(n > 0);
-	T_CHECK(mq_cmd_unpack(&d, buf, (size_t)n) == 0);
-	T_CHECK(d.type == MQ_CMD_CREATE && d.req_id == 42 &&
+	T_CHECK(msg_cmd_unpack(&d, buf, (size_t)n) == 0);
+	T_CHECK(d.type == MSG_CMD_CREATE && d.req_id == 42 &&
 	    d.deadline_ms == 1234567890123ull);
 	T_STREQ(d.user, "alice");
 	T_STREQ(d.urls, "[\"u\"]");
@@ -25,17 +25,17 @@ main(void)
 	T_CHECK(d.id == NULL && d.settings == NULL);
 	/* Every truncation is refused. */
 	for (int k = 0; k < n; k++)
-		if (mq_cmd_unpack(&d, buf, (size_t)k) == 0) {
+		if (msg_cmd_unpack(&d, buf, (size_t)k) == 0) {
 			T_CHECK(!"truncated message accepted");
 			break;
 		}
-	T_CHECK(mq_cmd_unpack(&d, buf, (size_t)n + 1) == -1);
+	T_CHECK(msg_cmd_unpack(&d, buf, (size_t)n + 1) == -1);
 	/* A field without its NUL, a foreign magic, a reply as a command. */
 	buf[n - 1] = 'x';
-	T_CHECK(mq_cmd_unpack(&d, buf, (size_t)n) == -1);
+	T_CHECK(msg_cmd_unpack(&d, buf, (size_t)n) == -1);
 	buf[n - 1] = '\0';
 	buf[0] ^= 1;
-	T_CHECK(mq_cmd_unpack(&d, buf, (size_t)n) == -1);
+	T_CHECK(msg_cmd_unpack(&d, buf, (size_t)n) == -1);
 	buf[0] ^= 1;
 	/* A field that claims more bytes than there are. */
 	{
@@ -45,42 +45,42 @@ main(void)
 		memcpy(m, buf, (size_t)n);
 		/* The first field's length, after the 80-byte header. */
 		memcpy(m + 80 + 4, &huge, 4);
-		T_CHECK(mq_cmd_unpack(&d, m, (size_t)n) == -1);
+		T_CHECK(msg_cmd_unpack(&d, m, (size_t)n) == -1);
 		free(m);
 	}
 	/* A command too big for its buffer is refused, not cut. */
 	{
-		static char big[MQ_CMD_MAX];
+		static char big[MSG_CMD_MAX];
 
 		memset(big, 'a', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
 		c.urls = big;
-		T_CHECK(mq_cmd_pack(&c, buf, sizeof(buf)) == -1);
+		T_CHECK(msg_cmd_pack(&c, buf, sizeof(buf)) == -1);
 	}
 	/* Fragments. */
 	{
-		char msg[MQ_MSG_MAX];
-		struct mq_frag h = { MQ_MAGIC, MQ_VERSION, 0, 2, 0,
-		    (uint32_t)MQ_FRAG_DATA + 10, 7, "/jobs.t.r1" };
+		char msg[MSG_MSG_MAX];
+		struct msg_frag h = { MSG_MAGIC, MSG_VERSION, 0, 2, 0,
+		    (uint32_t)MSG_FRAG_DATA + 10, 7, "/jobs.t.r1" };
 
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(mq_frag_check(msg, MQ_MSG_MAX, &f) == 0);
-		T_CHECK(mq_frag_check(msg, MQ_MSG_MAX - 1, &f) == -1);
+		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX, &f) == 0);
+		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX - 1, &f) == -1);
 		h.index = 1;
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(mq_frag_check(msg, sizeof(h) + 10, &f) == 0);
+		T_CHECK(msg_frag_check(msg, sizeof(h) + 10, &f) == 0);
 		h.index = 2;
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(mq_frag_check(msg, sizeof(h) + 10, &f) == -1);
+		T_CHECK(msg_frag_check(msg, sizeof(h) + 10, &f) == -1);
 		h.index = 0;
-		h.total = MQ_CMD_MAX + 1;
-		h.count = (uint16_t)((h.total + MQ_FRAG_DATA - 1) / MQ_FRAG_DATA);
+		h.total = MSG_CMD_MAX + 1;
+		h.count = (uint16_t)((h.total + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA);
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(mq_frag_check(msg, MQ_MSG_MAX, &f) == -1);
+		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX, &f) == -1);
 		h.total = 10;
 		h.count = 3;
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(mq_frag_check(msg, sizeof(h) + 10, &f) == -1);
+		T_CHECK(msg_frag_check(msg, sizeof(h) + 10, &f) == -1);
 	}
 	return t_done("test_mqmsg");
 }

@@ -19,7 +19,7 @@ static char inst[32];
 static bool
 queue_exists(int i)
 {
-	char name[MQ_NAME_MAX];
+	char name[MSG_NAME_MAX];
 	mqd_t q;
 
 	if (replyq_name(name, sizeof(name), inst, i) == -1)
@@ -33,7 +33,7 @@ queue_exists(int i)
 static void
 test_names(void)
 {
-	char name[MQ_NAME_MAX], other[64];
+	char name[MSG_NAME_MAX], other[64];
 
 	T_CHECK(replyq_name(name, sizeof(name), inst, 7) == 0);
 	T_CHECK(replyq_index(inst, name) == 7);
@@ -71,7 +71,7 @@ claimer(const char *lockpath, int *index)
 	if (pipe(p) == -1)
 		return -1;
 	if ((pid = fork()) == 0) {
-		char name[MQ_NAME_MAX];
+		char name[MSG_NAME_MAX];
 		int fd = open(lockpath, O_RDWR), i = -1;
 
 		if (fd != -1 && replyq_claim(fd, inst, name, sizeof(name)) !=
@@ -101,7 +101,7 @@ path2(const char *dir)
 static void
 test_claims(void)
 {
-	char dir[] = "/tmp/test_replyq.XXXXXX", path[PATH_MAX], name[MQ_NAME_MAX];
+	char dir[] = "/tmp/test_replyq.XXXXXX", path[PATH_MAX], name[MSG_NAME_MAX];
 	int fd, jd, child_i, again_i;
 	pid_t child;
 	mqd_t mine, again;

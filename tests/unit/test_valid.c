@@ -1,5 +1,5 @@
 /* test_valid.c: validators and the settings table. */
-#include "shared/job.h"
+#include "shared/jobmodel.h"
 #include "shared/settings.h"
 #include "shared/valid.h"
 #include "test.h"

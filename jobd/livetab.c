@@ -1,4 +1,4 @@
-/* shm.c: create, reuse and retire the shared-memory live table. */
+/* livetab.c: create, reuse and retire the shared-memory live table. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -7,11 +7,11 @@
 #include <unistd.h>
 
 #include "shared/log.h"
-#include "shm.h"
+#include "livetab.h"
 
 /* Mark an old table of the wrong size retired so readers remap. */
 static void
-shm_retire_old(int fd)
+livetab_retire_old(int fd)
 {
 	struct jobtab_hdr *h;
 
@@ -30,14 +30,14 @@ shm_retire_old(int fd)
  * (no reader ever kept a copy under an odd one) so that the next
  * write_begin makes it odd again, not even. */
 static void
-shm_settle(_Atomic uint32_t *gen)
+livetab_settle(_Atomic uint32_t *gen)
 {
 	if (atomic_load(gen) & 1)
 		atomic_fetch_add(gen, 1);
 }
 
 int
-shm_create(struct shm *s, const char *instance, uint32_t nslots)
+livetab_create(struct livetab *s, const char *instance, uint32_t nslots)
 {
 	struct stat st;
 	int fd;
@@ -63,7 +63,7 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 		log_warn("removed a live table '%s' another user had made",
 		    s->name);
 	} else if (st.st_size != 0 && (size_t)st.st_size != s->size) {
-		shm_retire_old(fd);
+		livetab_retire_old(fd);
 		close(fd);
 		shm_unlink(s->name);
 		fd = shm_open(s->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -78,7 +78,7 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 	close(fd);
 	s->hdr = s->base;
 	/* A reused table may have readers: keep gen counters going up. */
-	shm_settle(&s->hdr->gen);
+	livetab_settle(&s->hdr->gen);
 	jobtab_write_begin(&s->hdr->gen);
 	s->hdr->magic = JOBTAB_MAGIC;
 	s->hdr->version = JOBTAB_VERSION;
@@ -91,8 +91,8 @@ shm_create(struct shm *s, const char *instance, uint32_t nslots)
 	s->hdr->queued = s->hdr->running = 0;
 	jobtab_write_end(&s->hdr->gen);
 	for (uint32_t i = 0; i < nslots; i++) {
-		shm_settle(&shm_slot(s, i)->gen);
-		shm_slot_clear(s, i);
+		livetab_settle(&livetab_slot(s, i)->gen);
+		livetab_slot_clear(s, i);
 	}
 	return 0;
 fail:
@@ -101,7 +101,7 @@ fail:
 }
 
 void
-shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
+livetab_harvest(const char *instance, livetab_slot_fn fn, void *arg)
 {
 	size_t size;
 	void *base = jobtab_map_ro(instance, geteuid(), &size);
@@ -121,7 +121,7 @@ shm_harvest(const char *instance, shm_slot_fn fn, void *arg)
 }
 
 void
-shm_retire(struct shm *s)
+livetab_retire(struct livetab *s)
 {
 	if (s->base == NULL)
 		return;
@@ -134,7 +134,7 @@ shm_retire(struct shm *s)
 }
 
 void
-shm_leave(struct shm *s)
+livetab_leave(struct livetab *s)
 {
 	if (s->base == NULL)
 		return;
@@ -143,31 +143,31 @@ shm_leave(struct shm *s)
 }
 
 struct jobtab_slot *
-shm_slot(struct shm *s, uint32_t i)
+livetab_slot(struct livetab *s, uint32_t i)
 {
 	return jobtab_slot(s->base, i);
 }
 
 void
-shm_slot_drop_pages(struct shm *s, uint32_t i)
+livetab_slot_drop_pages(struct livetab *s, uint32_t i)
 {
 	/* Every whole page after the first (which holds gen and the
 	 * metadata): a freed slot then costs no memory, and reads as
 	 * zeros.  Rounded down so the next slot is never touched. */
-	madvise((char *)shm_slot(s, i) + 4096,
+	madvise((char *)livetab_slot(s, i) + 4096,
 	    (sizeof(struct jobtab_slot) - 4096) & ~(size_t)4095, MADV_REMOVE);
 }
 
 void
-shm_slot_clear(struct shm *s, uint32_t i)
+livetab_slot_clear(struct livetab *s, uint32_t i)
 {
-	struct jobtab_slot *sl = shm_slot(s, i);
+	struct jobtab_slot *sl = livetab_slot(s, i);
 	uint64_t changes = sl->m.changes;
 
 	jobtab_write_begin(&sl->gen);
 	memset(&sl->m, 0, sizeof(sl->m));
 	sl->m.changes = changes + 1;
 	ring_reset(&sl->out);
-	shm_slot_drop_pages(s, i);
+	livetab_slot_drop_pages(s, i);
 	jobtab_write_end(&sl->gen);
 }

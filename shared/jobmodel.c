@@ -1,7 +1,8 @@
-/* job.c: status names and predicates. */
+/* jobmodel.c: status names and predicates, the text form of job ids. */
 #include <string.h>
+#include <uuid/uuid.h>
 
-#include "job.h"
+#include "jobmodel.h"
 
 static const char *const job_names[JOB__COUNT] = {
 	[JOB_NONE] = "",
@@ -40,4 +41,10 @@ bool
 job_is_finished(enum job_status s)
 {
 	return s == JOB_COMPLETED || s == JOB_FAILED || s == JOB_CANCELLED;
+}
+
+void
+job_id_str(const uint8_t uuid[16], char *buf)
+{
+	uuid_unparse_lower(uuid, buf);
 }

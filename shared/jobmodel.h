@@ -1,6 +1,6 @@
-/* job.h: the job model both sides share: statuses and progress. */
-#ifndef JOB_H
-#define JOB_H
+/* jobmodel.h: the job model both sides share: statuses and progress. */
+#ifndef JOBMODEL_H
+#define JOBMODEL_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,5 +38,8 @@ enum job_status job_status_parse(const char *name, unsigned len);
 /* job_is_live: queued or running. */
 bool job_is_live(enum job_status s);
 bool job_is_finished(enum job_status s);
+
+/* job_id_str: a job id's text form (lower case) into buf (37 bytes). */
+void job_id_str(const uint8_t uuid[16], char *buf);
 
 #endif
