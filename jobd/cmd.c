@@ -60,7 +60,7 @@ cmd_queue_ours(mqd_t q)
 
 	return fstat((int)q, &st) == 0 && st.st_uid == geteuid() &&
 	    (st.st_mode & 0007) == 0 && mq_getattr(q, &attr) == 0 &&
-	    attr.mq_msgsize == MSG_MSG_MAX;
+	    attr.mq_msgsize == MSG_BYTES_MAX;
 }
 
 /* cmd_queue_open: reuse the instance's queue when it is ours (responders
@@ -68,7 +68,7 @@ cmd_queue_ours(mqd_t q)
 static mqd_t
 cmd_queue_open(const char *name, long depth)
 {
-	struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = MSG_MSG_MAX };
+	struct mq_attr attr = { .mq_maxmsg = depth, .mq_msgsize = MSG_BYTES_MAX };
 	mode_t old = umask(0);
 	mqd_t q = mq_open(name, O_RDONLY | O_CREAT | O_NONBLOCK, 0660, &attr);
 
@@ -129,7 +129,7 @@ cmd_open(struct jobd *d, char *err, size_t errsz)
 		    "user owns a queue of that name; remove it as root)" : "");
 		return -1;
 	}
-	if ((d->mqbuf = malloc(MSG_MSG_MAX)) == NULL) {
+	if ((d->mqbuf = malloc(MSG_BYTES_MAX)) == NULL) {
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
@@ -456,7 +456,7 @@ cmd_on_readable(struct loop_watch *w, uint32_t events)
 	ssize_t n;
 
 	(void)events;
-	while ((n = mq_receive(d->mq, d->mqbuf, MSG_MSG_MAX, NULL)) >= 0) {
+	while ((n = mq_receive(d->mq, d->mqbuf, MSG_BYTES_MAX, NULL)) >= 0) {
 		const char *data = d->mqbuf + sizeof(f);
 
 		if (msg_frag_check(d->mqbuf, (size_t)n, &f) == -1) {

@@ -75,7 +75,7 @@ struct jobd {
 	struct loop_watch	 w_sig, w_mq;
 	mqd_t			 mq;
 	int			 replyfd;	/* replies.lock (replyq.h) */
-	char			*mqbuf;		/* MSG_MSG_MAX bytes */
+	char			*mqbuf;		/* MSG_BYTES_MAX bytes */
 	struct reasm		 reasm[REPLYQ_MAX];
 	struct cmd_batch	 batch;
 	struct job		*jobs;		/* one per slot */

@@ -45,8 +45,10 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 
 	if (s->reply_to[0] != '\0' && reply_to[0] != '\0') {
 		/* One waiter at a time; the earlier one hears now. */
-		struct msg_reply r = { MSG_MAGIC, MSG_VERSION, MSG_REPLY, s->req_id,
-		    ERR_OK, -1, "", "superseded by a newer sweep" };
+		struct msg_reply r = { .magic = MSG_MAGIC,
+		    .version = MSG_VERSION, .type = MSG_REPLY, .req_id = s->req_id,
+		    .err = ERR_OK, .slot = -1,
+		    .msg = "superseded by a newer sweep" };
 
 		cmd_reply_to(d, s->reply_to, &r);
 	}
@@ -70,8 +72,8 @@ static void
 sweep_done(struct jobd *d)
 {
 	struct sweep *s = &S;
-	struct msg_reply r = { MSG_MAGIC, MSG_VERSION, MSG_REPLY, s->req_id, ERR_OK,
-	    -1, "", "" };
+	struct msg_reply r = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+	    .type = MSG_REPLY, .req_id = s->req_id, .err = ERR_OK, .slot = -1 };
 
 	s->active = false;
 	if (s->removed > 0)

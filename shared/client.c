@@ -31,7 +31,7 @@ client_reply_open(struct client *c)
 
 	if (c->reply != (mqd_t)-1)
 		return 0;
-	if (c->buf == NULL && (c->buf = malloc(MSG_CMD_MAX + MSG_MSG_MAX)) == NULL)
+	if (c->buf == NULL && (c->buf = malloc(MSG_CMD_MAX + MSG_BYTES_MAX)) == NULL)
 		return -1;
 	/* jobd makes the file; without it there is no jobd to talk to. */
 	if (c->replyfd == -1 &&
@@ -123,8 +123,8 @@ client_send(struct client *c, const struct msg_cmd *cmd, size_t len,
     const struct timespec *dl)
 {
 	char *msg = c->buf + MSG_CMD_MAX;
-	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, (uint32_t)len,
-	    cmd->req_id, "" };
+	struct msg_frag f = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+	    .total = (uint32_t)len, .req_id = cmd->req_id };
 
 	memcpy(f.sender, cmd->reply_to, sizeof(f.sender));
 	f.count = (uint16_t)((len + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA);

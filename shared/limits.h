@@ -45,7 +45,7 @@
 /* Message queue.  Messages fit the kernel's default msgsize_max (8 KiB)
  * and depth fits its default msg_max (10), so no sysctl is needed; a
  * command larger than one message travels in fragments (mqmsg.h). */
-#define MSG_MSG_MAX		8192
+#define MSG_BYTES_MAX		8192
 #define MSG_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
 #define MSG_DEPTH_DEFAULT	10
 #define MSG_REPLY_DEPTH		4

@@ -3,7 +3,7 @@
 
 #include "mqmsg.h"
 
-struct mq_hdr {
+struct msg_hdr {
 	uint32_t	magic;
 	uint16_t	version;
 	uint16_t	type;
@@ -37,8 +37,9 @@ mq_field(struct msg_cmd *c, unsigned tag)
 int
 msg_cmd_pack(const struct msg_cmd *c, char *buf, size_t size)
 {
-	struct mq_hdr h = { MSG_MAGIC, MSG_VERSION, c->type, c->flags, 0, 0,
-	    c->req_id, c->deadline_ms, "" };
+	struct msg_hdr h = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+	    .type = c->type, .flags = c->flags, .req_id = c->req_id,
+	    .deadline_ms = c->deadline_ms };
 	size_t used = sizeof(h);
 
 	if (size < used || size > MSG_CMD_MAX)
@@ -67,7 +68,7 @@ msg_cmd_pack(const struct msg_cmd *c, char *buf, size_t size)
 int
 msg_cmd_unpack(struct msg_cmd *c, const char *buf, size_t len)
 {
-	struct mq_hdr h;
+	struct msg_hdr h;
 	size_t used = sizeof(h);
 
 	memset(c, 0, sizeof(*c));

@@ -74,7 +74,7 @@ struct msg_frag {
 	uint64_t	req_id;
 	char		sender[MSG_NAME_MAX];
 };
-#define MSG_FRAG_DATA	(MSG_MSG_MAX - sizeof(struct msg_frag))
+#define MSG_FRAG_DATA	(MSG_BYTES_MAX - sizeof(struct msg_frag))
 
 /* msg_frag_check: whether msg[0..len) is a well-formed fragment whose
  * slice fits its command (total <= MSG_CMD_MAX).  Returns 0 or -1. */

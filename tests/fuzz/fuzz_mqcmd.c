@@ -68,7 +68,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	struct mq_attr attr = { .mq_maxmsg = MSG_DEPTH_DEFAULT,
-	    .mq_msgsize = MSG_MSG_MAX };
+	    .mq_msgsize = MSG_BYTES_MAX };
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
 	    .l_start = 0, .l_len = HELD };
 	struct msg_cmd c = { .type = MSG_CMD_PING,
@@ -103,7 +103,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	mq_unlink(name);
-	if ((D.mqbuf = malloc(MSG_MSG_MAX)) == NULL)
+	if ((D.mqbuf = malloc(MSG_BYTES_MAX)) == NULL)
 		abort();
 	for (int i = 0; i <= HELD; i++)
 		if (replyq_held(D.replyfd, i) != (i < HELD))
@@ -184,8 +184,8 @@ deliver(char *msg, size_t len)
 static void
 raw(struct in *in)
 {
-	static char msg[MSG_MSG_MAX];
-	size_t len = take(in, 2) % (MSG_MSG_MAX + 1);
+	static char msg[MSG_BYTES_MAX];
+	size_t len = take(in, 2) % (MSG_BYTES_MAX + 1);
 
 	for (size_t i = 0; i < len; i++)
 		msg[i] = (char)take(in, 1);
@@ -195,8 +195,8 @@ raw(struct in *in)
 static void
 fragment(struct in *in)
 {
-	static char msg[MSG_MSG_MAX];
-	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, 0, 0, "" };
+	static char msg[MSG_BYTES_MAX];
+	struct msg_frag f = { .magic = MSG_MAGIC, .version = MSG_VERSION };
 	const uint8_t *pat;
 	size_t slice, npat;
 
@@ -223,9 +223,9 @@ fragment(struct in *in)
 static void
 command(struct in *in)
 {
-	static char packed[MSG_CMD_MAX], urls[MSG_CMD_MAX], msg[MSG_MSG_MAX];
+	static char packed[MSG_CMD_MAX], urls[MSG_CMD_MAX], msg[MSG_BYTES_MAX];
 	struct msg_cmd c = { 0 };
-	struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 0, 0, 0, 0, "" };
+	struct msg_frag f = { .magic = MSG_MAGIC, .version = MSG_VERSION };
 	unsigned perturb, order[32], nord = 0;
 	size_t ulen, npat;
 	const uint8_t *pat;

@@ -50,7 +50,7 @@ static int
 send_cmd(struct msg_cmd *c, const char *sender, const char *reply_to,
     bool reversed)
 {
-	static char buf[MSG_CMD_MAX], msg[MSG_MSG_MAX];
+	static char buf[MSG_CMD_MAX], msg[MSG_BYTES_MAX];
 	struct msg_frag f = { .magic = MSG_MAGIC, .version = MSG_VERSION };
 	int len;
 
@@ -163,10 +163,11 @@ main(int argc, char *argv[])
 	memset(big, 'x', sizeof(big));
 	T_CHECK(send_raw(big, 100) == 0);
 	T_CHECK(send_raw(big, 1) == 0);
-	T_CHECK(send_raw(big, MSG_MSG_MAX) == 0);
+	T_CHECK(send_raw(big, MSG_BYTES_MAX) == 0);
 	{
-		struct msg_frag f = { MSG_MAGIC, MSG_VERSION, 0, 1, 0, 50, 10, "" };
-		char msg[MSG_MSG_MAX];
+		struct msg_frag f = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+		    .count = 1, .total = 50, .req_id = 10 };
+		char msg[MSG_BYTES_MAX];
 
 		snprintf(f.sender, sizeof(f.sender), "%s", my_name);
 		memcpy(msg, &f, sizeof(f));

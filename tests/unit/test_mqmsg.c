@@ -59,13 +59,14 @@ main(void)
 	}
 	/* Fragments. */
 	{
-		char msg[MSG_MSG_MAX];
-		struct msg_frag h = { MSG_MAGIC, MSG_VERSION, 0, 2, 0,
-		    (uint32_t)MSG_FRAG_DATA + 10, 7, "/jobs.t.r1" };
+		char msg[MSG_BYTES_MAX];
+		struct msg_frag h = { .magic = MSG_MAGIC, .version = MSG_VERSION,
+		    .count = 2, .total = (uint32_t)MSG_FRAG_DATA + 10, .req_id = 7,
+		    .sender = "/jobs.t.r1" };
 
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX, &f) == 0);
-		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX - 1, &f) == -1);
+		T_CHECK(msg_frag_check(msg, MSG_BYTES_MAX, &f) == 0);
+		T_CHECK(msg_frag_check(msg, MSG_BYTES_MAX - 1, &f) == -1);
 		h.index = 1;
 		memcpy(msg, &h, sizeof(h));
 		T_CHECK(msg_frag_check(msg, sizeof(h) + 10, &f) == 0);
@@ -76,7 +77,7 @@ main(void)
 		h.total = MSG_CMD_MAX + 1;
 		h.count = (uint16_t)((h.total + MSG_FRAG_DATA - 1) / MSG_FRAG_DATA);
 		memcpy(msg, &h, sizeof(h));
-		T_CHECK(msg_frag_check(msg, MSG_MSG_MAX, &f) == -1);
+		T_CHECK(msg_frag_check(msg, MSG_BYTES_MAX, &f) == -1);
 		h.total = 10;
 		h.count = 3;
 		memcpy(msg, &h, sizeof(h));
