@@ -111,9 +111,9 @@ history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
 		sqlite3_bind_text(q, 2, user, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		rc = hist_fill(q, out, true) == 0 ? 0 : -1;
+		rc = hist_fill(q, out, true) == 0 ? 1 : -1;
 	else
-		rc = rc == SQLITE_DONE ? 1 : -1;
+		rc = rc == SQLITE_DONE ? 0 : -1;
 	sqlite3_finalize(q);
 	if (rc == -1)
 		hist_row_release(out);
@@ -147,7 +147,7 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 	char sql[512], in[128] = "";
 	size_t used = 0, bytes = 0;
 	sqlite3_stmt *q;
-	int n = 0;
+	int n = 0, rc = SQLITE_DONE;
 
 	for (int s = JOB_QUEUED; s < JOB__COUNT; s++)
 		if (mask & (1u << s))
@@ -164,17 +164,27 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 	sqlite3_bind_int(q, 3, limit);
 	/* Texts of a row are at most SPEC_MAX: the budget bounds the
 	 * answer's size and the responder's memory, whatever limit asks. */
-	while (n < limit && bytes < budget && sqlite3_step(q) == SQLITE_ROW) {
+	while (n < limit && bytes < budget &&
+	    (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		bytes += (size_t)sqlite3_column_bytes(q, 4) +
 		    (size_t)sqlite3_column_bytes(q, 5) +
 		    (size_t)sqlite3_column_bytes(q, 6);
-		if (hist_fill(q, &rows[n], false) == 0)
-			n++;
-		else
+		/* A row that cannot be read fails the page: a page that
+		 * skipped it would say the job does not exist. */
+		if (hist_fill(q, &rows[n], false) == -1) {
 			hist_row_release(&rows[n]);
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		n++;
 	}
 	sqlite3_finalize(q);
 	*cut = bytes >= budget;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		while (n > 0)
+			hist_row_release(&rows[--n]);
+		return -1;
+	}
 	return n;
 }
 

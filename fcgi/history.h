@@ -19,7 +19,7 @@ struct hist_row {
 void hist_row_release(struct hist_row *h);
 
 /* history_get: the row of uuid owned by user (NULL: any owner).
- * Returns 0, 1 when there is none, -1 on error. */
+ * Returns 1, 0 when there is none, -1 on error. */
 int history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
     struct hist_row *out);
 

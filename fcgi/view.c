@@ -64,7 +64,7 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	const struct jobtab_hdr *h = tab;
 	struct job_meta m;
 	struct job_snap s;
-	json_object *job;
+	json_object *job, *out;
 	char etag[96];
 	int i, rc;
 
@@ -87,7 +87,14 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	view_live_etag(etag, sizeof(etag), h->epoch, i, s.meta.changes, since);
 	job = jobjson_new(&s.meta, s.spec, s.spec + s.meta.urls_len + 1,
 	    s.spec + s.meta.urls_len + s.meta.options_len + 2);
-	json_object_object_add(job, "output", jobjson_snap_output(&s));
+	if ((out = jobjson_snap_output(&s)) == NULL) {
+		/* Never a 200 without its lines. */
+		job_snap_release(&s);
+		json_object_put(job);
+		resp_error(r, ERR_INTERNAL, "Out of memory.");
+		return true;
+	}
+	json_object_object_add(job, "output", out);
 	job_snap_release(&s);
 	view_send(r, status, job, etag, uuid);
 	return true;
@@ -126,9 +133,12 @@ view_job_answer(struct app *a, struct req *r, const uint8_t uuid[16],
 
 	if (view_live(a, r, uuid, owner, status, since))
 		return;
-	if ((rc = history_get(a->db, uuid, owner, &h)) != 0) {
-		resp_error(r, rc == 1 ? ERR_NOT_FOUND : ERR_INTERNAL,
-		    "No job with that id.");
+	if ((rc = history_get(a->db, uuid, owner, &h)) != 1) {
+		if (rc == 0)
+			resp_error(r, ERR_NOT_FOUND, "No job with that id.");
+		else
+			resp_error(r, ERR_INTERNAL, "The job could not be read "
+			    "from the database.");
 		return;
 	}
 	snprintf(etag, sizeof(etag), "\"S%" PRIu64 ".%" PRIu64 ".%u.%" PRIu64 "\"",

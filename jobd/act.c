@@ -221,8 +221,14 @@ act_lookup(struct jobd *d, const struct msg_cmd *c, struct store_brief *b,
 		job_id_str(uuid, a->id);
 		return j;
 	}
-	if (store_job_brief(&d->store, c->id, b) != 0)
+	switch (store_job_brief(&d->store, c->id, b)) {
+	case 0:
 		goto missing;
+	case -1:
+		act_answer(a, ERR_UNAVAILABLE, "The job could not be read; try "
+		    "again in a moment.");
+		return NULL;
+	}
 	if (!(c->flags & MSG_F_ADMIN) && strcmp(b->user_id, c->user) != 0) {
 		store_brief_release(b);
 		goto missing;

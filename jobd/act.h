@@ -9,6 +9,7 @@
 /* The answer to a command: an error with a sentence, and the job's slot. */
 struct act_answer {
 	enum err	err;
+	bool		later;		/* answered later, not now (a sweep) */
 	int		slot;
 	char		id[JOB_ID_LEN + 1];
 	char		msg[200];

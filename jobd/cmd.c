@@ -273,7 +273,7 @@ cmd_dispatch(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 	case MSG_CMD_SWEEP:
 		/* Answered when the sweep is done (sweep.c). */
 		sweep_start(d, c->reply_to, c->req_id);
-		a->err = ERR__COUNT;
+		a->later = true;
 		break;
 	default:
 		a->err = ERR_INVALID;
@@ -427,7 +427,7 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 		batch_flush(d);
 	store_durable(&d->store, true);
 	cmd_dispatch(d, &c, &a);
-	if (a.err == ERR__COUNT)
+	if (a.later)
 		return;
 	r.req_id = c.req_id;
 	r.err = a.err;

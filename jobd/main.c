@@ -201,7 +201,9 @@ setup(struct jobd *d, const char *path)
 	    store_open(&d->store, dbpath, err, sizeof(err)) == -1)
 		log_fatal("%s", err);
 	d->settings = d->cfg.initial;
-	store_settings_load(&d->store, &d->settings);
+	if (store_settings_load(&d->store, &d->settings) == -1)
+		log_fatal("cannot read the settings: %s",
+		    sqlite3_errmsg(d->store.db));
 	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
 	recover_harvest(d);
 	if (livetab_create(&d->tab, d->cfg.instance, d->cfg.slots) == -1)

@@ -385,8 +385,8 @@ store_job_brief(struct store *st, const char *id, struct store_brief *b)
 	sqlite3_reset(q);
 	sqlite3_clear_bindings(q);
 	if (rc == SQLITE_ROW)
-		return b->urls && b->options ? 0 : -1;
-	return rc == SQLITE_DONE ? 1 : -1;
+		return b->urls && b->options ? 1 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 void
@@ -401,20 +401,22 @@ int
 store_settings_load(struct store *st, struct settings *s)
 {
 	sqlite3_stmt *q;
+	int rc;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM settings", -1,
 	    &q, NULL) != SQLITE_OK)
 		return -1;
-	while (sqlite3_step(q) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const struct setting_def *d = settings_find(
 		    (const char *)sqlite3_column_text(q, 0));
 		int64_t v = sqlite3_column_int64(q, 1);
 
+		/* A value out of range (written by hand) keeps the default. */
 		if (d != NULL && v >= d->min && v <= d->max)
 			*settings_field(s, d) = v;
 	}
 	sqlite3_finalize(q);
-	return 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int

@@ -90,12 +90,13 @@ int store_job_close_open(struct store *st, const struct job_meta *m,
 int store_job_delete(struct store *st, const char *id);
 /* store_job_exists: 1 when id (text) has a row, 0 when not, -1 on error. */
 int store_job_exists(struct store *st, const char *id);
-/* store_job_brief: fill b for id; returns 0, 1 when there is no such
+/* store_job_brief: fill b for id; returns 1, 0 when there is no such
  * row, -1 on error.  Free with store_brief_release. */
 int store_job_brief(struct store *st, const char *id, struct store_brief *b);
 void store_brief_release(struct store_brief *b);
 
-/* store_settings_load: override s with the stored settings. */
+/* store_settings_load: override s with the stored settings (those in
+ * range).  Returns 0, or -1 when they cannot be read. */
 int store_settings_load(struct store *st, struct settings *s);
 /* store_settings_save: write every setting of s in one transaction. */
 int store_settings_save(struct store *st, const struct settings *s);

@@ -132,7 +132,8 @@ jobjson_snap_output(struct job_snap *s)
 
 	if (a == NULL || o == NULL) {
 		free(o);
-		return a;
+		json_object_put(a);
+		return NULL;	/* the lines stay with s, which frees them */
 	}
 	*o = (struct snap_out){ s->nlines, s->line_len, s->lines };
 	s->line_len = NULL;

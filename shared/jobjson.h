@@ -18,7 +18,8 @@ json_object *jobjson_progress(const struct progress *p);
 
 /* jobjson_snap_output: the output array of a live snapshot.  It takes
  * the snapshot's lines (s keeps its other parts); what it returns only
- * serializes, it holds no elements to read. */
+ * serializes, it holds no elements to read.  NULL when out of memory
+ * (the lines stay with s). */
 json_object *jobjson_snap_output(struct job_snap *s);
 
 
