@@ -1,4 +1,5 @@
 /* livetab.c: create, reuse and retire the shared-memory live table. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -47,6 +48,7 @@ livetab_create(struct livetab *s, const char *instance, uint32_t nslots)
 		return -1;
 	}
 	s->size = jobtab_size(nslots);
+	s->nslots = nslots;
 	if ((fd = shm_open(s->name, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
@@ -145,6 +147,7 @@ livetab_leave(struct livetab *s)
 struct jobtab_slot *
 livetab_slot(struct livetab *s, uint32_t i)
 {
+	assert(s->base != NULL && i < s->nslots);
 	return jobtab_slot(s->base, i);
 }
 

@@ -11,6 +11,7 @@ struct livetab {
 	char			 name[MSG_NAME_MAX];
 	void			*base;
 	size_t			 size;
+	uint32_t		 nslots;	/* jobd's own count, not hdr's */
 	struct jobtab_hdr	*hdr;
 };
 

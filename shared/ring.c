@@ -1,4 +1,5 @@
 /* ring.c: the bounded per-job output ring (see ring.h for the layout). */
+#include <assert.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -52,6 +53,8 @@ ring_place(struct ring *r, uint32_t cap)
 {
 	uint32_t tail;
 
+	/* ring_append clamps cap: with no line held, it always fits. */
+	assert(cap <= OUT_LINE_JSON_MAX && OUT_LINE_JSON_MAX <= OUT_ARENA);
 	for (;;) {
 		if (ring_held(r) == 0) {
 			r->first = r->next;
