@@ -101,28 +101,53 @@ line_json(const char *s, size_t len, char *out)
 	return n;
 }
 
-/* The sink opens the slot for writing once per line, not per chunk read:
- * a chunk of 64 KiB can take milliseconds to clean and match, and a
- * reader copying 500 lines needs a quiet moment longer than the pause
- * between two chunks. */
+/* A captured line made ready before the slot is opened for writing, so
+ * that readers wait as little as possible: what it says (the runner's
+ * regexes) and its escaped form.  The sink opens the slot once per line,
+ * not per chunk read: a chunk of 64 KiB can take milliseconds to clean
+ * and match, and a reader copying 500 lines needs a quiet moment longer
+ * than the pause between two chunks. */
+struct sink_line {
+	struct line_facts f;
+	bool		 known;		/* f holds (the runner is configured) */
+	size_t		 elen;
+	char		 esc[OUT_LINE_JSON_MAX];
+};
+
+static void
+sink_line_make(struct job *j, const char *s, size_t len, struct sink_line *l)
+{
+	l->known = job_line_facts(j, s, len, &l->f);
+	l->elen = line_json(s, len, l->esc);
+}
+
+/* sink_line_done: after l went into the ring r (inside the write). */
+static void
+sink_line_done(struct job *j, const struct ring *r, const struct sink_line *l,
+    bool complete)
+{
+	job_ring_done(j, r);
+	if (l->known)
+		job_apply_facts(j, &l->f, complete);
+}
+
 static uint64_t
 job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
     bool complete)
 {
 	struct job *j = arg;
-	struct line_facts f;
-	bool known = job_line_facts(j, s, len, &f);
-	char esc[OUT_LINE_JSON_MAX];
-	size_t elen = line_json(s, len, esc);
-	struct jobtab_slot *sl = job_write_begin(j);
-	struct ring *r = job_ring(j, sl);
-	/* A redraw's reserve is raw bytes: room for its escaped form. */
-	uint64_t n = ring_append(r, esc, (uint32_t)elen,
-	    (uint32_t)(reserve > len ? 2 * reserve : elen));
+	struct sink_line l;
+	struct jobtab_slot *sl;
+	struct ring *r;
+	uint64_t n;
 
-	job_ring_done(j, r);
-	if (known)
-		job_apply_facts(j, &f, complete);
+	sink_line_make(j, s, len, &l);
+	sl = job_write_begin(j);
+	r = job_ring(j, sl);
+	/* A redraw's reserve is raw bytes: room for its escaped form. */
+	n = ring_append(r, l.esc, (uint32_t)l.elen,
+	    (uint32_t)(reserve > len ? 2 * reserve : l.elen));
+	sink_line_done(j, r, &l, complete);
 	job_write_end(j, sl);
 	atomic_fetch_add_explicit(&j->d->tab.hdr->stats.lines, 1,
 	    memory_order_relaxed);
@@ -136,19 +161,16 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
     bool complete)
 {
 	struct job *j = arg;
-	struct line_facts f;
-	bool known = job_line_facts(j, s, len, &f);
-	char esc[OUT_LINE_JSON_MAX];
-	size_t elen = line_json(s, len, esc);
-	struct jobtab_slot *sl = job_write_begin(j);
-	struct ring *r = job_ring(j, sl);
+	struct sink_line l;
+	struct jobtab_slot *sl;
+	struct ring *r;
 	int rc;
 
-	if ((rc = ring_replace(r, n, esc, (uint32_t)elen)) == 0) {
-		job_ring_done(j, r);
-		if (known)
-			job_apply_facts(j, &f, complete);
-	}
+	sink_line_make(j, s, len, &l);
+	sl = job_write_begin(j);
+	r = job_ring(j, sl);
+	if ((rc = ring_replace(r, n, l.esc, (uint32_t)l.elen)) == 0)
+		sink_line_done(j, r, &l, complete);
 	job_write_end(j, sl);
 	return rc;
 }
