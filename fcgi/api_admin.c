@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "history.h"
+#include "shared/db.h"
 #include "resp.h"
 
 static void
@@ -19,7 +19,12 @@ settings_answer(struct app *a, struct req *r)
 		s = h.settings;
 	} else {
 		s = a->cfg.initial;
-		history_settings(a->db, &s);
+		if (db_settings_load(a->db, &s) == -1) {
+			json_object_put(o);
+			resp_error(r, ERR_INTERNAL, "The settings could not be "
+			    "read from the database.");
+			return;
+		}
 	}
 	for (unsigned i = 0; i < settings_count; i++)
 		json_object_object_add(o, settings_defs[i].name,

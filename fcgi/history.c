@@ -187,21 +187,3 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 	}
 	return n;
 }
-
-void
-history_settings(sqlite3 *db, struct settings *s)
-{
-	sqlite3_stmt *q;
-
-	if (sqlite3_prepare_v2(db, "SELECT key, value FROM settings", -1, &q,
-	    NULL) != SQLITE_OK)
-		return;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const struct setting_def *d = settings_find(
-		    (const char *)sqlite3_column_text(q, 0));
-
-		if (d != NULL)
-			*settings_field(s, d) = sqlite3_column_int64(q, 1);
-	}
-	sqlite3_finalize(q);
-}

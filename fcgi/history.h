@@ -37,7 +37,5 @@ int history_list(sqlite3 *db, const char *user, int64_t before,
     unsigned mask, int limit, struct hist_row *rows, size_t budget,
     bool *cut);
 
-/* history_settings: the stored settings over the defaults in s. */
-void history_settings(sqlite3 *db, struct settings *s);
 
 #endif

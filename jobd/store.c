@@ -400,23 +400,7 @@ store_brief_release(struct store_brief *b)
 int
 store_settings_load(struct store *st, struct settings *s)
 {
-	sqlite3_stmt *q;
-	int rc;
-
-	if (sqlite3_prepare_v2(st->db, "SELECT key, value FROM settings", -1,
-	    &q, NULL) != SQLITE_OK)
-		return -1;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const struct setting_def *d = settings_find(
-		    (const char *)sqlite3_column_text(q, 0));
-		int64_t v = sqlite3_column_int64(q, 1);
-
-		/* A value out of range (written by hand) keeps the default. */
-		if (d != NULL && v >= d->min && v <= d->max)
-			*settings_field(s, d) = v;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_settings_load(st->db, s);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "db.h"
+#include "settings.h"
 
 /* Rows are written when a job is created and at each change of status,
  * so a restart finds every job a client was told about (design rule 6). */
@@ -137,4 +138,25 @@ fail:
 	    db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);
 	return NULL;
+}
+
+int
+db_settings_load(sqlite3 *db, struct settings *s)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT key, value FROM settings", -1, &q,
+	    NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const struct setting_def *d = settings_find(
+		    (const char *)sqlite3_column_text(q, 0));
+		int64_t v = sqlite3_column_int64(q, 1);
+
+		if (d != NULL && v >= d->min && v <= d->max)
+			*settings_field(s, d) = v;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

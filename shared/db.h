@@ -15,4 +15,11 @@ sqlite3 *db_open(const char *path, bool writable, char *err, size_t errsz);
 /* db_now: the current time as Unix seconds with a fraction. */
 double db_now(void);
 
+struct settings;
+/* db_settings_load: override s with the stored settings, those in range
+ * (a value out of range, written by hand, keeps what s had).  jobd at
+ * start and the responders while jobd is down read them so.  Returns 0,
+ * or -1 when they cannot be read. */
+int db_settings_load(sqlite3 *db, struct settings *s);
+
 #endif
