@@ -14,6 +14,7 @@
 #include "jobsink.h"
 #include "jobdir.h"
 #include "rate.h"
+#include "shared/clock.h"
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
@@ -137,7 +138,7 @@ act_admit(struct jobd *d, const char *user, struct act_answer *a)
 		return false;
 	}
 	if (!rate_take(&rates, user, d->cfg.creates_per_minute,
-	    jobd_mono())) {
+	    clock_mono())) {
 		act_answer(a, ERR_LIMIT, "You created %u jobs in the last "
 		    "minute, the most allowed; wait a moment.",
 		    d->cfg.creates_per_minute);
@@ -163,7 +164,7 @@ act_create(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 {
 	const struct runner *r;
 	json_object *urls, *opts;
-	struct job_meta id = { .seq = d->next_seq, .created_at = db_now() };
+	struct job_meta id = { .seq = d->next_seq, .created_at = clock_wall() };
 	char *cmd = NULL;
 
 	if ((r = act_check(d, c, &urls, &opts, a)) == NULL)

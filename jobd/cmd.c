@@ -16,6 +16,7 @@
 #include "act.h"
 #include "job.h"
 #include "jobrun.h"
+#include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/replyq.h"
 #include "shared/valid.h"
@@ -28,7 +29,7 @@
 static void __attribute__((format(printf, 2, 3)))
 cmd_warn_bounded(struct jobd *d, const char *fmt, ...)
 {
-	double now = jobd_mono();
+	double now = clock_mono();
 	char msg[512];
 	va_list ap;
 
@@ -336,15 +337,6 @@ reasm_feed(struct jobd *d, const struct msg_frag *f, const char *data,
 	return ++r->got == r->count ? r : NULL;
 }
 
-static uint64_t
-cmd_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Group commit.  A 201 is sent only once the job's row is on disk
  * (synchronous=FULL while commands are answered: the WAL is fsync'd at
  * each commit; store_durable), so creates read
@@ -414,7 +406,7 @@ cmd_handle(struct jobd *d, const char *buf, size_t len)
 		    "dropped", __func__, len);
 		return;
 	}
-	if (c.deadline_ms != 0 && cmd_now_ms() > c.deadline_ms) {
+	if (c.deadline_ms != 0 && clock_wall_ms() > c.deadline_ms) {
 		cmd_warn_bounded(d, "%s: command %u from '%s' read after its "
 		    "sender gave up; dropped", __func__, c.type, c.reply_to);
 		return;

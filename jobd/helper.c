@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "helper.h"
+#include "shared/clock.h"
 #include "shared/log.h"
 
 struct helper {
@@ -157,7 +158,7 @@ helper_start(struct jobd *d, char *const *argv, char *const *envp,
 	h->fn = fn;
 	h->arg = arg;
 	h->killed = false;
-	h->deadline = jobd_mono() + HELPER_TIMEOUT_S;
+	h->deadline = clock_mono() + HELPER_TIMEOUT_S;
 	snprintf(h->name, sizeof(h->name), "%s", strrchr(argv[0], '/') ?
 	    strrchr(argv[0], '/') + 1 : argv[0]);
 	h->w = (struct loop_watch){ p[0], helper_on_pipe, h };
@@ -174,7 +175,7 @@ helper_start(struct jobd *d, char *const *argv, char *const *envp,
 int
 helper_step(struct jobd *d)
 {
-	double now = jobd_mono(), next = 0;
+	double now = clock_mono(), next = 0;
 
 	(void)d;
 	for (int i = 0; i < HELPERS_MAX; i++) {
@@ -211,7 +212,7 @@ helper_release(struct jobd *d)
 int
 helper_run_sync(char *const *argv, char *const *envp, double timeout_s)
 {
-	double end = jobd_mono() + timeout_s;
+	double end = clock_mono() + timeout_s;
 	pid_t pid = helper_spawn(argv, envp, -1);
 	sigset_t chld;
 	pid_t r;
@@ -224,12 +225,12 @@ helper_run_sync(char *const *argv, char *const *envp, double timeout_s)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	while ((r = waitpid(pid, &st, WNOHANG)) == 0) {
-		double left = end - jobd_mono();
+		double left = end - clock_mono();
 		struct timespec ts = { (time_t)left,
 		    (long)((left - (double)(time_t)left) * 1e9) };
 
 		if (left <= 0 || (sigtimedwait(&chld, NULL, &ts) == -1 &&
-		    errno == EAGAIN && jobd_mono() >= end)) {
+		    errno == EAGAIN && clock_mono() >= end)) {
 			log_warn("'%s' did not end within %.0f s; killed",
 			    argv[0], timeout_s);
 			kill(-pid, SIGKILL);

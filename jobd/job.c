@@ -12,15 +12,6 @@
 #include "shared/jobjson.h"
 #include "shared/valid.h"
 
-double
-jobd_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 struct jobtab_slot *
 job_slot(struct job *j)
 {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "shared/client.h"
+#include "shared/clock.h"
 #include "shared/config.h"
 #include "shared/db.h"
 #include "shared/log.h"
@@ -55,7 +56,7 @@ exec_sql(sqlite3 *db, const char *sql, const char *a1, const char *a2,
 		sqlite3_bind_text(q, 2, a2, -1, SQLITE_STATIC);
 	if (a3)
 		sqlite3_bind_text(q, 3, a3, -1, SQLITE_STATIC);
-	sqlite3_bind_double(q, 4, db_now());
+	sqlite3_bind_double(q, 4, clock_wall());
 	rc = sqlite3_step(q);
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE) {

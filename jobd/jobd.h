@@ -95,7 +95,5 @@ struct jobd {
 	unsigned long		 warn_dropped;
 };
 
-/* jobd_mono: seconds on the monotonic clock. */
-double jobd_mono(void);
 
 #endif

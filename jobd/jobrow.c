@@ -6,6 +6,7 @@
 #include "job.h"
 #include "jobrow.h"
 #include "jobsink.h"
+#include "shared/clock.h"
 #include "shared/db.h"
 #include "shared/log.h"
 
@@ -22,7 +23,7 @@ job_write_row(struct job *j, const char *output_json)
 			    JOB_ROW_RETRY_S);
 		j->row_unsaved = true;
 		if (j->d->row_retry_at == 0)
-			j->d->row_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+			j->d->row_retry_at = clock_mono() + JOB_ROW_RETRY_S;
 		return -1;
 	}
 	if (j->row_unsaved) {
@@ -41,9 +42,9 @@ job_set_status(struct job *j, enum job_status st, const char *output_json)
 
 	j->m.status = st;
 	if (st == JOB_RUNNING)
-		j->m.started_at = db_now();
+		j->m.started_at = clock_wall();
 	if (job_is_finished(st) && j->pid == 0 && j->m.finished_at == 0)
-		j->m.finished_at = db_now();
+		j->m.finished_at = clock_wall();
 	/* The texts too: a scribble over them lasts until the next status
 	 * at most (the line path writes only the metadata). */
 	j->m.changes++;

@@ -19,6 +19,7 @@
 #include "jobrun.h"
 #include "jobsink.h"
 #include "orphans.h"
+#include "shared/clock.h"
 #include "shared/log.h"
 #include "shared/runner.h"
 #include "slurm.h"
@@ -123,7 +124,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 
 	if (job_cmd_build(j, r, &c, why, whysz) == -1)
 		goto out;
-	j->started_mono = jobd_mono();
+	j->started_mono = clock_mono();
 	if (job_set_status(j, JOB_RUNNING, NULL) == -1) {
 		/* design rule 6: a job runs only once its row says 'running'
 		 * (else a crash would run it twice).  Its row still says
@@ -137,7 +138,7 @@ job_launch(struct job *j, const struct runner *r, char *why, size_t whysz)
 		log_warn("job in slot %u stays queued: it cannot be recorded "
 		    "as running; tried again in %.0f s", j->slot,
 		    JOB_ROW_RETRY_S);
-		start_retry_at = jobd_mono() + JOB_ROW_RETRY_S;
+		start_retry_at = clock_mono() + JOB_ROW_RETRY_S;
 		rc = LAUNCH_DEFERRED;
 		goto out;
 	}
@@ -378,7 +379,7 @@ job_reap(struct jobd *d)
 		kill(-pid, SIGKILL);
 		if (!spawn_confined())
 			job_kill_escaped(j);
-		j->t_drain = jobd_mono() + DRAIN_SECONDS;
+		j->t_drain = clock_mono() + DRAIN_SECONDS;
 		job_try_finish(j);
 	}
 }
@@ -392,7 +393,7 @@ job_stop(struct job *j)
 	if (j->pid == 0 || j->exited)
 		return;
 	kill(-j->pid, grace > 0 ? SIGTERM : SIGKILL);
-	j->t_kill = jobd_mono() + (double)grace;
+	j->t_kill = clock_mono() + (double)grace;
 }
 
 static void
@@ -421,7 +422,7 @@ job_min_deadline(double a, double b)
 int
 job_deadlines(struct jobd *d)
 {
-	double now = jobd_mono(), next = 0;
+	double now = clock_mono(), next = 0;
 
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		struct job *j = &d->jobs[i];

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shared/clock.h"
 #include "shared/log.h"
 #include "livetab.h"
 
@@ -88,7 +89,7 @@ livetab_create(struct livetab *s, const char *instance, uint32_t nslots)
 	s->hdr->slot_size = (uint32_t)(jobtab_size(1) - jobtab_size(0));
 	s->hdr->retired = 0;
 	s->hdr->epoch++;
-	atomic_store(&s->hdr->heartbeat_ms, jobtab_mono_ms());
+	atomic_store(&s->hdr->heartbeat_ms, clock_mono_ms());
 	s->hdr->jobd_pid = (int32_t)getpid();
 	s->hdr->queued = s->hdr->running = 0;
 	jobtab_write_end(&s->hdr->gen);

@@ -6,17 +6,9 @@
 #include <unistd.h>
 
 #include "loop.h"
+#include "shared/clock.h"
 
 #define LOOP_BATCH	64
-
-static double
-loop_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 loop_on_timer(struct loop_watch *w, uint32_t events)
@@ -87,7 +79,7 @@ loop_due(struct loop *l, loop_due_fn fn, void *arg)
 static void
 loop_arm(struct loop *l, int ms)
 {
-	double now = loop_mono(), at = now + ms / 1000.0;
+	double now = clock_mono(), at = now + ms / 1000.0;
 	struct itimerspec its = { 0 };
 
 	if (l->armed > now && l->armed <= at)

@@ -20,6 +20,7 @@
 #include "jobrun.h"
 #include "recover.h"
 #include "jobd.h"
+#include "shared/clock.h"
 #include "shared/db.h"
 #include "shared/log.h"
 #include "notify.h"
@@ -213,7 +214,7 @@ setup(struct jobd *d, const char *path)
 		    strerror(errno));
 	jobtab_write_begin(&d->tab.hdr->gen);
 	d->tab.hdr->settings = d->settings;
-	d->tab.hdr->started_at = db_now();
+	d->tab.hdr->started_at = clock_wall();
 	jobtab_write_end(&d->tab.hdr->gen);
 	if (job_table_init(d) == -1 || slurm_init(d) == -1)
 		log_fatal("out of memory");
@@ -310,7 +311,7 @@ main(int argc, char *argv[])
 	while (!d.stopping) {
 		/* The heartbeat: readers tell a hung jobd from an idle one. */
 		atomic_store_explicit(&d.tab.hdr->heartbeat_ms,
-		    jobtab_mono_ms(), memory_order_relaxed);
+		    clock_mono_ms(), memory_order_relaxed);
 		if (loop_once(&d.loop, JOBTAB_BEAT_MS) == -1)
 			log_fatal("epoll_wait: %s", strerror(errno));
 		publish_stats(&d);

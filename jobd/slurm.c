@@ -9,6 +9,7 @@
 
 #include "helper.h"
 #include "job.h"
+#include "shared/clock.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
 #include "slurm.h"
@@ -136,7 +137,7 @@ slurm_save_row(struct jobd *d, struct slurm_run *r)
 	job_id_str(r->uuid, id);
 	r->unsaved = store_job_slurm(&d->store, id, r->job_id, r->node) == -1;
 	if (r->unsaved && S.row_retry_at == 0)
-		S.row_retry_at = jobd_mono() + SLURM_ROW_RETRY_S;
+		S.row_retry_at = clock_mono() + SLURM_ROW_RETRY_S;
 }
 
 /* slurm_learn: what jobd learned of r (slot i): into the slot, if it
@@ -331,7 +332,7 @@ slurm_job_started(struct job *j, const struct launcher *l)
 	r->l = l;
 	memcpy(r->uuid, j->m.uuid, 16);
 	launcher_job_name(r->name, sizeof(r->name), j->d->cfg.instance, r->uuid);
-	r->next_query = jobd_mono() + SLURM_FIRST_QUERY_S;
+	r->next_query = clock_mono() + SLURM_FIRST_QUERY_S;
 }
 
 /* slurm_signal_named: the signal strsignal names desc, or 0. */
@@ -370,7 +371,7 @@ slurm_job_line(struct job *j, const char *s, size_t len)
 	}
 	if (sscanf(line, "srun: job %llu has been allocated %n", &id, &n) == 1 &&
 	    n > 0) {
-		r->next_query = jobd_mono();	/* ask for its node now */
+		r->next_query = clock_mono();	/* ask for its node now */
 		return;
 	}
 	/* Slurm ended the step, not the downloader: srun may still exit 0
@@ -439,7 +440,7 @@ slurm_job_ended(struct job *j)
 	if (r == NULL || r->ended)
 		return;
 	r->ended = true;
-	r->ended_at = jobd_mono();
+	r->ended_at = clock_mono();
 	/* srun ends its Slurm job when it exits by itself; not when it was
 	 * killed, nor (to be sure) after a cancel or a timeout. */
 	if (j->cancelled || j->timed_out || !WIFEXITED(ws) || j->exec_errno)
@@ -457,7 +458,7 @@ slurm_min(double a, double b)
 int
 slurm_step(struct jobd *d)
 {
-	double now = jobd_mono(), next = 0;
+	double now = clock_mono(), next = 0;
 	int h = helper_step(d), e;
 
 	if (S.runs == NULL)

@@ -6,6 +6,7 @@
 
 #include "helper.h"
 #include "jobrun.h"
+#include "shared/clock.h"
 #include "shared/log.h"
 #include "slurm.h"
 #include "slurmend.h"
@@ -261,7 +262,7 @@ slurmend_sweep_next(struct jobd *d)
 	}
 	if (E.sweep_at >= d->cfg.nlaunchers) {
 		if (E.sweep_failed)
-			E.sweep_retry_at = jobd_mono() + SLURMEND_RETRY_S;
+			E.sweep_retry_at = clock_mono() + SLURMEND_RETRY_S;
 		else if (E.sweep_warned) {
 			log_info("slurm: the cluster answers again; no Slurm job "
 			    "of this instance is left unowned");
@@ -301,7 +302,7 @@ slurmend_recover(struct jobd *d)
 int
 slurmend_step(struct jobd *d)
 {
-	double now = jobd_mono();
+	double now = clock_mono();
 
 	/* scancel runs that waited for a helper, while one is free. */
 	for (struct slurmend_chain *c; (c = E.waiting) != NULL; ) {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "shared/clock.h"
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
@@ -172,10 +173,10 @@ store_close(struct store *st)
 static int
 store_step(struct store *st, sqlite3_stmt *stmt)
 {
-	double t0 = jobd_mono(), took;
+	double t0 = clock_mono(), took;
 	int rc = sqlite3_step(stmt);
 
-	took = jobd_mono() - t0;
+	took = clock_mono() - t0;
 	st->writes++;
 	st->write_total += took;
 	if (took > st->write_longest)
@@ -508,7 +509,7 @@ store_recover(struct store *st, const char *note)
 	    "'$[#]', ?), output_next = output_next + 1 "
 	    "WHERE status = 'running'", -1, &q, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_double(q, 1, db_now());
+	sqlite3_bind_double(q, 1, clock_wall());
 	sqlite3_bind_text(q, 2, note, -1, SQLITE_STATIC);
 	if (sqlite3_step(q) != SQLITE_DONE)
 		rc = -1;
@@ -522,7 +523,7 @@ store_recover(struct store *st, const char *note)
 	    "finished_at = ?, return_code = coalesce(return_code, -9) "
 	    "WHERE finished_at IS NULL AND status = 'cancelled'", -1, &q,
 	    NULL) == SQLITE_OK) {
-		sqlite3_bind_double(q, 1, db_now());
+		sqlite3_bind_double(q, 1, clock_wall());
 		if (sqlite3_step(q) != SQLITE_DONE)
 			rc = -1;
 		sqlite3_finalize(q);
@@ -575,7 +576,7 @@ store_cancel_queued(struct store *st, const char *id, const char *line)
 	    "finished_at = ?, output = json_array(?), output_next = 1 "
 	    "WHERE id = ? AND status = 'queued'", -1, &q, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_double(q, 1, db_now());
+	sqlite3_bind_double(q, 1, clock_wall());
 	sqlite3_bind_text(q, 2, line, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, id, -1, SQLITE_STATIC);
 	rc = sqlite3_step(q) == SQLITE_DONE ? sqlite3_changes(st->db) : -1;

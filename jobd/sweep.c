@@ -4,6 +4,7 @@
 
 #include "cmd.h"
 #include "job.h"
+#include "shared/clock.h"
 #include "shared/db.h"
 #include "shared/jobjson.h"
 #include "shared/log.h"
@@ -61,11 +62,11 @@ sweep_start(struct jobd *d, const char *reply_to, uint64_t req_id)
 		s->active = true;
 		s->removed = 0;
 		s->longest = 0;
-		s->began = jobd_mono();
-		s->cutoff = db_now() -
+		s->began = clock_mono();
+		s->cutoff = clock_wall() -
 		    (double)d->settings.job_expiry_days * 86400.0;
 	}
-	S.next_at = jobd_mono() + SWEEP_EVERY;
+	S.next_at = clock_mono() + SWEEP_EVERY;
 }
 
 static void
@@ -79,7 +80,7 @@ sweep_done(struct jobd *d)
 	if (s->removed > 0)
 		sweep_forget(d);
 	log_info("expiry sweep removed %ld jobs in %.0f ms; longest batch "
-	    "%.1f ms", s->removed, (jobd_mono() - s->began) * 1000,
+	    "%.1f ms", s->removed, (clock_mono() - s->began) * 1000,
 	    s->longest * 1000);
 	snprintf(r.msg, sizeof(r.msg), "removed %ld jobs", s->removed);
 	cmd_reply_to(d, s->reply_to, &r);
@@ -90,7 +91,7 @@ int
 sweep_step(struct jobd *d)
 {
 	struct sweep *s = &S;
-	double now = jobd_mono();
+	double now = clock_mono();
 	int n;
 
 	if (!s->active) {
@@ -103,10 +104,10 @@ sweep_step(struct jobd *d)
 		sweep_done(d);
 		return (int)(SWEEP_EVERY * 1000);
 	}
-	now = jobd_mono();
+	now = clock_mono();
 	n = store_sweep(&d->store, s->cutoff, SWEEP_BATCH);
-	if (jobd_mono() - now > s->longest)
-		s->longest = jobd_mono() - now;
+	if (clock_mono() - now > s->longest)
+		s->longest = clock_mono() - now;
 	if (n > 0)
 		s->removed += n;
 	if (n == SWEEP_BATCH)

@@ -98,15 +98,6 @@ db_migrate(sqlite3 *db)
 	    0 : -1;
 }
 
-double
-db_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 sqlite3 *
 db_open(const char *path, bool writable, char *err, size_t errsz)
 {

@@ -12,8 +12,6 @@
  * Returns the handle, or NULL with a message in err. */
 sqlite3 *db_open(const char *path, bool writable, char *err, size_t errsz);
 
-/* db_now: the current time as Unix seconds with a fraction. */
-double db_now(void);
 
 struct settings;
 /* db_settings_load: override s with the stored settings, those in range

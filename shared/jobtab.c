@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "jobtab.h"
 #include "valid.h"
 
@@ -148,7 +149,7 @@ static bool
 budget_left(struct budget *b, const _Atomic uint32_t *gen)
 {
 	uint32_t g = atomic_load_explicit(gen, memory_order_relaxed);
-	uint64_t now = jobtab_mono_ms();
+	uint64_t now = clock_mono_ms();
 
 	if (b->cap_at == 0 || g != b->gen) {
 		if (b->cap_at == 0)
@@ -183,15 +184,6 @@ read_ok(const _Atomic uint32_t *gen, uint32_t g)
 	return atomic_load_explicit(gen, memory_order_relaxed) == g;
 }
 
-uint64_t
-jobtab_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 bool
 jobtab_beating(const void *base)
 {
@@ -199,7 +191,7 @@ jobtab_beating(const void *base)
 	uint64_t beat = atomic_load_explicit(&h->heartbeat_ms,
 	    memory_order_relaxed);
 
-	return jobtab_mono_ms() - beat <= JOBTAB_HUNG_MS;
+	return clock_mono_ms() - beat <= JOBTAB_HUNG_MS;
 }
 
 int

@@ -151,8 +151,6 @@ int jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
     bool with_output, uint64_t since, struct job_snap *out);
 void job_snap_release(struct job_snap *s);
 
-/* jobtab_mono_ms: CLOCK_MONOTONIC in ms, the heartbeat's clock. */
-uint64_t jobtab_mono_ms(void);
 /* jobtab_beating: whether jobd turned its loop within JOBTAB_HUNG_MS. */
 bool jobtab_beating(const void *base);
 

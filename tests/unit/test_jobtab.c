@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "jobd/livetab.h"
+#include "shared/clock.h"
 #include "shared/jobtab.h"
 #include "test.h"
 
@@ -100,12 +101,12 @@ test_torn_reads(void *base)
 	if (pid <= 0)
 		return;
 	/* Start once the ring has wrapped (or give up after the budget). */
-	end = jobtab_mono_ms() + READ_MS;
+	end = clock_mono_ms() + READ_MS;
 	while (*(volatile uint64_t *)&s->m.changes < 2 * OUT_LINES_MAX &&
-	    jobtab_mono_ms() < end)
+	    clock_mono_ms() < end)
 		sched_yield();
-	end = jobtab_mono_ms() + READ_MS;
-	for (; tries < READ_TRIES && jobtab_mono_ms() < end; tries++) {
+	end = clock_mono_ms() + READ_MS;
+	for (; tries < READ_TRIES && clock_mono_ms() < end; tries++) {
 		struct job_snap snap;
 		int rc = jobtab_snapshot(base, 0, id, true, 0, &snap);
 
@@ -145,11 +146,11 @@ test_dead_writer(void *base)
 
 	T_CHECK((atomic_load(&s->gen) & 1) == 0);
 	jobtab_write_begin(&s->gen);
-	t0 = jobtab_mono_ms();
+	t0 = clock_mono_ms();
 	T_CHECK(jobtab_peek(base, 0, id, &m) == JOBTAB_BUSY);
 	T_CHECK(jobtab_snapshot(base, 0, id, true, 0, &snap) == JOBTAB_BUSY);
 	T_CHECK(snap.spec == NULL && snap.lines == NULL);
-	T_CHECK(jobtab_mono_ms() - t0 < 2000);
+	T_CHECK(clock_mono_ms() - t0 < 2000);
 	jobtab_write_end(&s->gen);
 	T_CHECK(jobtab_peek(base, 0, id, &m) == 0);
 
@@ -181,9 +182,9 @@ test_moving_writer(void *base)
 	T_CHECK(pid > 0);
 	if (pid <= 0)
 		return;
-	t0 = jobtab_mono_ms();
+	t0 = clock_mono_ms();
 	T_CHECK(jobtab_peek(base, 0, id, &m) == JOBTAB_BUSY);
-	took = jobtab_mono_ms() - t0;
+	took = clock_mono_ms() - t0;
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	printf("test_jobtab: a reader of a moving counter gave up after "
