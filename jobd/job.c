@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "job.h"
 #include "shared/jobjson.h"
@@ -26,7 +25,7 @@ job_write_begin(struct job *j)
 {
 	struct jobtab_slot *sl = job_slot(j);
 
-	j->gen = (j->gen | 1) + 2;	/* odd: a write is under way */
+	j->gen = (j->gen + 1) | 1;	/* odd: a write is under way */
 	atomic_store_explicit(&sl->gen, j->gen, memory_order_relaxed);
 	atomic_thread_fence(memory_order_release);
 	return sl;
