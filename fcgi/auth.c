@@ -22,7 +22,7 @@ auth_token(struct app *a, struct req *r)
 	while (*h == ' ')
 		h++;
 	len = strlen(h);
-	if (len == 0 || len > 128 || token_hash(h, len, hex) == -1)
+	if (len == 0 || len > TOKEN_IN_MAX || token_hash(h, len, hex) == -1)
 		return -1;
 	sqlite3_bind_text(a->auth_stmt, 1, hex, -1, SQLITE_STATIC);
 	if (sqlite3_step(a->auth_stmt) == SQLITE_ROW) {

@@ -226,7 +226,7 @@ main(int argc, char *argv[])
 		mode_t old = umask(0117);
 
 		unlink(sockpath);
-		sock = FCGX_OpenSocket(sockpath, 1024);
+		sock = FCGX_OpenSocket(sockpath, FCGI_BACKLOG);
 		umask(old);
 		if (sock < 0)
 			log_fatal("cannot listen on '%s'", sockpath);

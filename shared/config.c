@@ -95,7 +95,7 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		return 0;
 	}
 	if (strcmp(name, "queue_depth") == 0) {
-		if (cfg_num(v, 1024, &n) == -1 || n == 0)
+		if (cfg_num(v, MSG_DEPTH_MAX, &n) == -1 || n == 0)
 			return -1;
 		c->queue_depth = (uint32_t)n;
 		return 0;
@@ -107,13 +107,13 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		return 0;
 	}
 	if (strcmp(name, "creates_per_minute") == 0) {
-		if (cfg_num(v, 1000000, &n) == -1)
+		if (cfg_num(v, CREATES_PER_MIN_MAX, &n) == -1)
 			return -1;
 		c->creates_per_minute = (uint32_t)n;
 		return 0;
 	}
 	if (strcmp(name, "max_jobs_per_user") == 0) {
-		if (cfg_num(v, 100000000, &n) == -1 || n == 0)
+		if (cfg_num(v, USER_JOBS_MAX, &n) == -1 || n == 0)
 			return -1;
 		c->max_jobs_per_user = (uint32_t)n;
 		return 0;
@@ -186,7 +186,7 @@ cfg_runner_key(struct runner *r, const char *name, const char *v)
 	if (strcmp(name, "always") == 0)
 		return cfg_push(r->always, &r->nalways, RUNNER_ARGS_MAX, v);
 	if (strcmp(name, "env") == 0)
-		return strchr(v, '=') ? cfg_push(r->env, &r->nenv, 15, v) : -1;
+		return strchr(v, '=') ? cfg_push(r->env, &r->nenv, ENV_LINES_MAX, v) : -1;
 	if (strcmp(name, "output_flag") == 0) {
 		free(r->output_flag);
 		return (r->output_flag = strdup(v)) ? 0 : -1;
@@ -225,7 +225,7 @@ cfg_opt(struct runner *r, const char *name)
 	for (unsigned i = 0; i < r->nopts; i++)
 		if (strcmp(r->opts[i].name, name) == 0)
 			return &r->opts[i];
-	if (r->nopts == RUNNER_OPTS_MAX || strlen(name) > 64)
+	if (r->nopts == RUNNER_OPTS_MAX || strlen(name) > OPT_NAME_MAX)
 		return NULL;
 	o = &r->opts[r->nopts++];
 	memset(o, 0, sizeof(*o));
@@ -261,7 +261,7 @@ cfg_opt_key(struct runner_opt *o, const char *name, const char *v)
 	if (strcmp(name, "value") == 0)
 		return cfg_push(o->values, &o->nvalues, OPT_VALUES_MAX, v);
 	if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
-		if (cfg_num(v, 1u << 30, &n) == -1)
+		if (cfg_num(v, OPT_INT_BOUND, &n) == -1)
 			return -1;
 		*(name[1] == 'i' ? &o->min : &o->max) = (long long)n;
 		return 0;

@@ -1,5 +1,9 @@
 /* err.c: generic sentences for the error enum. */
 #include "err.h"
+#include "limits.h"
+
+/* ERR_TOO_LARGE's sentence names the cap (doc/api.md says it too). */
+_Static_assert(BODY_MAX == 64 * 1024, "the sentence says 64 KiB");
 
 static const char *const err_strs[ERR__COUNT] = {
 	[ERR_OK] = "ok",

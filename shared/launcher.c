@@ -55,7 +55,7 @@ launcher_key(struct launcher *l, const char *name, const char *v)
 		return 0;
 	}
 	if (strcmp(name, "env") == 0) {
-		if (strchr(v, '=') == NULL || l->nenv >= 15 ||
+		if (strchr(v, '=') == NULL || l->nenv >= ENV_LINES_MAX ||
 		    (l->env[l->nenv] = strdup(v)) == NULL)
 			return -1;
 		l->nenv++;

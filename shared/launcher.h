@@ -18,7 +18,7 @@ struct launcher {
 	char		*account;			/* NULL: the user's */
 	char		*args[RUNNER_ARGS_MAX];		/* fixed srun flags */
 	unsigned	 nargs;
-	char		*env[16];	/* KEY=VALUE, for srun and the helpers */
+	char		*env[ENV_LINES_MAX + 1]; /* KEY=VALUE, for srun and helpers */
 	unsigned	 nenv;
 	/* The jobs' temp folders, <temp_dir>/<instance>/<id>, on a file
 	 * system the nodes share (NULL: state_dir/tmp, as for local jobs). */

@@ -21,6 +21,7 @@
 #define JOB_ID_LEN		36
 #define INSTANCE_MAX		32
 #define TOKEN_HEX_LEN		64		/* sha-256 as hex */
+#define TOKEN_IN_MAX		128		/* bearer token bytes read */
 
 /* Output capture (doc/api.md "The job object": output). */
 #define OUT_LINES_MAX		500		/* lines held per job */
@@ -34,6 +35,11 @@
  * one wasted line at the wrap point, so the line count is always the
  * bound. */
 #define OUT_ARENA		(4 * 1024 * 1024)
+/* Counts read off a runner's lines (errors, URL and track numbers);
+ * larger ones are shown as these. */
+#define OUT_ERRORS_MAX		1000000
+#define OUT_URL_NUM_MAX		100000
+#define OUT_TRACK_NUM_MAX	1000000
 
 /* Per-slot copy of the job's urls/options/command texts. */
 #define SPEC_MAX		(160 * 1024)
@@ -48,6 +54,7 @@
 #define MSG_BYTES_MAX		8192
 #define MSG_CMD_MAX		(BODY_MAX + 8192)	/* one packed command */
 #define MSG_DEPTH_DEFAULT	10
+#define MSG_DEPTH_MAX		1024		/* config queue_depth */
 #define MSG_REPLY_DEPTH		4
 #define MSG_NAME_MAX		48
 #define MSG_WAIT_MS		1000		/* a responder waits this long */
@@ -56,17 +63,24 @@
 /* Responders: worker processes, and reply queues (one per worker, a few
  * more for jobctl runs at the same time; replyq.h). */
 #define FCGI_WORKERS_MAX	256
+#define FCGI_BACKLOG		1024		/* listen(2) on [fcgi] socket */
 #define REPLYQ_MAX		(FCGI_WORKERS_MAX + 16)
 
 /* Per user, jobs stored (any status; config max_jobs_per_user), and
  * the users whose create rate jobd tracks at once. */
 #define USER_JOBS_DEFAULT	1000000
+#define USER_JOBS_MAX		100000000	/* config max_jobs_per_user */
+#define CREATES_PER_MIN_MAX	1000000		/* config creates_per_minute */
 #define RATE_USERS_MAX		1024
 
 /* Runners. */
 #define RUNNERS_MAX		8
 #define RUNNER_OPTS_MAX		32
 #define RUNNER_ARGS_MAX		64		/* admin + always flags */
+#define ENV_LINES_MAX		15		/* env = lines of a runner or launcher */
+#define OPT_NAME_MAX		64		/* bytes of an option's name */
+#define OPT_TAG_MAX		64		/* bytes of one tag of a tags option */
+#define OPT_INT_BOUND		(1u << 30)	/* largest min or max of an int option */
 /* A launcher's srun and its options (launcher.h) come in front. */
 #define ARGV_MAX		(2 * RUNNER_ARGS_MAX + 2 * RUNNER_OPTS_MAX + URLS_MAX + 24)
 #define OPT_VALUES_MAX		32

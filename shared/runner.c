@@ -73,7 +73,7 @@ opt_tag_ok(const char *v, size_t len)
 {
 	/* A leading '-' could pass for a flag in a runner whose parser
 	 * takes "--exclude-tags -x" as two options. */
-	if (len == 0 || len > 64 || v[0] == '-')
+	if (len == 0 || len > OPT_TAG_MAX || v[0] == '-')
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		char c = v[i];
@@ -447,18 +447,18 @@ runner_read_line(const struct runner *r, const char *line,
 	if ((r->has & RUNNER_FAIL_RE) && regexec(&r->fail_re, line, 0, NULL, 0) == 0)
 		f->failure = true;
 	if ((r->has & RUNNER_ERRORS_RE) && match_int(&r->errors_re, line, 1, &a))
-		f->errors = a > 1000000 ? 1000000 : (int)a;
+		f->errors = a > OUT_ERRORS_MAX ? OUT_ERRORS_MAX : (int)a;
 	if ((r->has & RUNNER_URLPROG_RE) &&
 	    match_int(&r->url_progress_re, line, 1, &a)) {
-		f->progress.url = (int32_t)(a > 100000 ? 100000 : a);
+		f->progress.url = (int32_t)(a > OUT_URL_NUM_MAX ? OUT_URL_NUM_MAX : a);
 		f->progress.known |= PROGRESS_URL;
 		if (match_int(&r->url_progress_re, line, 2, &a)) {
-			f->progress.urls = (int32_t)(a > 100000 ? 100000 : a);
+			f->progress.urls = (int32_t)(a > OUT_URL_NUM_MAX ? OUT_URL_NUM_MAX : a);
 			f->progress.known |= PROGRESS_URLS;
 		}
 	}
 	if ((r->has & RUNNER_TRACK_RE) && match_int(&r->track_re, line, 1, &a)) {
-		f->progress.track = (int32_t)(a > 1000000 ? 1000000 : a);
+		f->progress.track = (int32_t)(a > OUT_TRACK_NUM_MAX ? OUT_TRACK_NUM_MAX : a);
 		f->progress.known |= PROGRESS_TRACK;
 	}
 	if ((r->has & RUNNER_PERCENT_RE) &&

@@ -39,7 +39,7 @@ struct runner {
 	unsigned	 nargs;
 	char		*always[RUNNER_ARGS_MAX]; /* flags jobd always passes */
 	unsigned	 nalways;
-	char		*env[16];		 /* KEY=VALUE for the child */
+	char		*env[ENV_LINES_MAX + 1];	 /* KEY=VALUE for the child */
 	unsigned	 nenv;
 	char		*output_flag;		 /* e.g. --output */
 	char		*temp_flag;		 /* e.g. --temp */
