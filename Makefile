@@ -13,18 +13,25 @@ BUILD    ?= build
 
 WARN     := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
             -Wshadow -Wvla -Wformat=2 -Wno-format-nonliteral
-# CFLAGS, CPPFLAGS and LDFLAGS are the user's (make CFLAGS=-O0 keeps the
-# project's warnings, standard and library flags, which live apart).
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O0
+# or LDFLAGS=... keeps the project's warnings, standard, sanitizer and
+# library flags, which live apart: a variable set on the command line
+# would swallow a += here).
 CFLAGS   ?= -O2 -g
+# Quiet here, as every target reads this, deps and clean too; a missing
+# package stops the build at its first compile instead (pkgs-present).
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PROJ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread $(WARN) -I. -MMD -MP $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -pthread
+PROJ_LDFLAGS :=
+PROJ_LDLIBS  := $(PKG_LIBS) -pthread
 ifneq ($(SANITIZE),)
 PROJ_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
-LDFLAGS  += -fsanitize=$(SANITIZE)
+PROJ_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
-ALL_CFLAGS = $(PROJ_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_CFLAGS  = $(PROJ_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(PROJ_LDFLAGS) $(LDFLAGS)
+ALL_LDLIBS  = $(LDLIBS) $(PROJ_LDLIBS)
 
 SHARED_SRC := $(wildcard shared/*.c)
 JOBD_SRC   := $(filter-out jobd/jobctl.c jobd/jobinit.c,$(wildcard jobd/*.c))
@@ -67,33 +74,39 @@ $(BUILD)/obj/%.o: %.c | pkgs-present
 
 # Say which library is missing instead of failing on a header.
 pkgs-present:
-	@pkg-config --print-errors --exists $(PKGS) || { echo "make: missing" \
-	    "development packages; run scripts/deps as root (make deps)" >&2; exit 1; }
+	@command -v pkg-config >/dev/null || { echo "make: pkg-config is" \
+	    "missing; scripts/deps installs it (as root, or make deps)" >&2; \
+	    exit 1; }; \
+	missing=; for p in $(PKGS); do pkg-config --exists $$p || \
+	    missing="$$missing $$p"; done; \
+	[ -z "$$missing" ] || { echo "make: missing development packages" \
+	    "(pkg-config):$$missing; scripts/deps installs them (as root," \
+	    "or make deps)" >&2; exit 1; }
 
 $(BUILD)/jobd: $(JOBD_OBJ) $(SHARED_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 # The first process of each job's PID namespace: no library needed.
 $(BUILD)/jobs-init: $(call obj,jobd/jobinit.c)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
 $(BUILD)/jobs-fcgi: $(FCGI_OBJ) $(SHARED_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(BUILD)/jobctl: $(call obj,$(CTL_SRC)) $(SHARED_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(BUILD)/bench-ceiling: $(call obj,tests/bench/ceiling.c)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(BUILD)/bench-ticker: $(call obj,tests/bench/ticker.c)
-	$(CC) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -o $@ $^
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(JOBD_LIB) $(FCGI_LIB) \
     $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(BUILD)/tools/%: $(BUILD)/obj/tests/tools/%.o $(SHARED_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 $(FUZZ_BIN): $(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(JOBD_LIB) \
     $(FCGI_LIB) $(SHARED_OBJ)
-	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(ALL_LDLIBS)
 
 deps:
 	@scripts/deps
