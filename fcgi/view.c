@@ -85,8 +85,8 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	if ((rc = jobtab_snapshot(tab, (uint32_t)i, uuid, true, since, &s)) != 0)
 		return view_unsettled(tab, r, rc);
 	view_live_etag(etag, sizeof(etag), h->epoch, i, s.meta.changes, since);
-	job = jobjson_new(&s.meta, s.spec, s.spec + s.meta.urls_len + 1,
-	    s.spec + s.meta.urls_len + s.meta.options_len + 2);
+	job = jobjson_new(&s.meta, s.spec, job_meta_options(s.spec, &s.meta),
+	    job_meta_command(s.spec, &s.meta));
 	if ((out = jobjson_snap_output(&s)) == NULL) {
 		/* Never a 200 without its lines. */
 		job_snap_release(&s);

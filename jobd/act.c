@@ -348,7 +348,7 @@ act_retry(struct jobd *d, const struct msg_cmd *c, struct act_answer *a)
 	}
 	if (j != NULL) {
 		b.urls = strdup(j->spec);
-		b.options = strdup(j->spec + j->m.urls_len + 1);
+		b.options = strdup(job_meta_options(j->spec, &j->m));
 		snprintf(b.runner, sizeof(b.runner), "%s", j->m.runner);
 		snprintf(b.user_id, sizeof(b.user_id), "%s", j->m.user_id);
 	}

@@ -46,13 +46,6 @@ job_publish(struct job *j)
 	job_write_end(j, job_write_begin(j));
 }
 
-/* job_spec_size: bytes of j's texts, their NULs included. */
-size_t
-job_spec_size(const struct job *j)
-{
-	return (size_t)j->m.urls_len + j->m.options_len + j->m.command_len + 3;
-}
-
 int
 job_load(struct job *j, const struct job_meta *id, const char *urls,
     const char *options, const char *command)

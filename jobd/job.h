@@ -36,8 +36,6 @@ void job_publish(struct job *j);
  * read back: a scribble over it lasts until jobd's next write. */
 struct jobtab_slot *job_write_begin(struct job *j);
 void job_write_end(struct job *j, struct jobtab_slot *sl);
-/* job_spec_size: bytes of j's texts, their NULs included. */
-size_t job_spec_size(const struct job *j);
 /* job_name: "<id> of '<user>'" for log lines (a static buffer). */
 const char *job_name(struct job *j);
 

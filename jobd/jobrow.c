@@ -49,7 +49,7 @@ job_set_status(struct job *j, enum job_status st, const char *output_json)
 	 * at most (the line path writes only the metadata). */
 	j->m.changes++;
 	sl = job_write_begin(j);
-	memcpy(sl->spec, j->spec, job_spec_size(j));
+	memcpy(sl->spec, j->spec, job_meta_spec_size(&j->m));
 	job_write_end(j, sl);
 	rc = job_write_row(j, output_json);
 	job_publish_counts(j->d);

@@ -77,7 +77,7 @@ job_cmd_build(struct job *j, const struct runner *r, struct job_cmd *c,
 {
 	const struct job_meta *m = &j->m;
 	json_object *urls = json_tokener_parse(j->spec);
-	json_object *opts = json_tokener_parse(j->spec + m->urls_len + 1);
+	json_object *opts = json_tokener_parse(job_meta_options(j->spec, m));
 	char home[PATH_MAX], marker[ORPHANS_MARKER_MAX];
 	int rc = -1;
 

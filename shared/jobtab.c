@@ -290,7 +290,8 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 	const struct jobtab_hdr *h = base;
 	const struct jobtab_slot *s;
 	struct budget b = { 0 };
-	uint32_t g, speclen;
+	uint32_t g;
+	size_t speclen;
 
 	if (i >= h->nslots)
 		return JOBTAB_GONE;
@@ -307,8 +308,7 @@ jobtab_snapshot(const void *base, uint32_t i, const uint8_t uuid[16],
 			continue;
 		}
 		memcpy(&o->meta, &s->m, sizeof(o->meta));
-		speclen = o->meta.urls_len + o->meta.options_len +
-		    o->meta.command_len + 3;
+		speclen = job_meta_spec_size(&o->meta);
 		if (speclen > SPEC_MAX)
 			continue;
 		if ((o->spec = malloc(speclen)) == NULL)

@@ -99,6 +99,27 @@ struct jobtab_slot {
 	struct ring	out;
 };
 _Static_assert(offsetof(struct jobtab_slot, spec) % 8 == 0, "spec aligned");
+
+/* Where each text of a spec (urls\0options\0command\0) begins, and
+ * the spec's size, from the lengths in m: the one place that knows the
+ * layout.  The urls are at spec itself. */
+static inline const char *
+job_meta_options(const char *spec, const struct job_meta *m)
+{
+	return spec + m->urls_len + 1;
+}
+
+static inline const char *
+job_meta_command(const char *spec, const struct job_meta *m)
+{
+	return spec + m->urls_len + 1 + m->options_len + 1;
+}
+
+static inline size_t
+job_meta_spec_size(const struct job_meta *m)
+{
+	return (size_t)m->urls_len + m->options_len + m->command_len + 3;
+}
 _Static_assert(offsetof(struct jobtab_slot, out) % 8 == 0, "ring aligned");
 
 /* A reader's consistent copy of one slot. */
