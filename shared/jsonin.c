@@ -128,6 +128,16 @@ scan_string(struct scan *s)
 }
 
 bool
+jsonin_valid(const char *buf, size_t len)
+{
+	char err[1];
+	struct scan s = { buf, buf + len, 0, 0, err, sizeof(err) };
+
+	return valid_utf8(buf, len) && scan_value(&s) &&
+	    (scan_ws(&s), s.p == s.end);
+}
+
+bool
 jsonin_string_body(const char *buf, size_t len)
 {
 	char err[1];

@@ -19,6 +19,10 @@
 json_object *jsonin_parse(const char *buf, size_t len, char *err,
     size_t errsz);
 
+/* jsonin_valid: whether buf[0..len) is one JSON value as jsonin_parse
+ * takes it (a key twice included), without building it. */
+bool jsonin_valid(const char *buf, size_t len);
+
 /* jsonin_string_body: whether buf[0..len) is what may stand between
  * the quotes of a JSON string (escapes complete, no raw quote or control
  * byte, UTF-8). */

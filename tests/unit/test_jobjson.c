@@ -84,10 +84,41 @@ slurm_fields(void)
 	json_object_put(o);
 }
 
+/* raw_texts: urls and options go out as jobd stored them; text that is
+ * not one JSON value of the right kind goes out empty. */
+static void
+raw_texts(void)
+{
+	struct job_meta m = { .status = JOB_QUEUED, .errors = -1 };
+	static const struct {
+		const char	*urls, *options, *want_urls, *want_options;
+	} cases[] = {
+		{ "[\"https://a/1\",\"https://b/\\u00e9\"]", "{\"k\":1,\"t\":[\"x\"]}",
+		    "[\"https://a/1\",\"https://b/\\u00e9\"]", "{\"k\":1,\"t\":[\"x\"]}" },
+		{ "[1,", "{\"k\":}", "[]", "{}" },
+		{ "{}", "[]", "[]", "{}" },
+		{ "[] []", "{\"a\":1,\"a\":2}", "[]", "{}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_object *o = jobjson_new(&m, cases[i].urls, cases[i].options, "x");
+		json_object *v;
+
+		T_CHECK(json_object_object_get_ex(o, "urls", &v));
+		T_STREQ(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		    cases[i].want_urls);
+		T_CHECK(json_object_object_get_ex(o, "options", &v));
+		T_STREQ(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+		    cases[i].want_options);
+		json_object_put(o);
+	}
+}
+
 int
 main(void)
 {
 	slurm_fields();
+	raw_texts();
 	round_trip(0);
 	round_trip(1);
 	round_trip(NLINES);
