@@ -5,6 +5,8 @@
 
 #include "ring.h"
 
+_Static_assert(OUT_LINE_JSON_MAX <= OUT_ARENA, "a line fits an empty arena");
+
 void
 ring_reset(struct ring *r)
 {
@@ -47,37 +49,49 @@ ring_line_sane(const struct ring_line *l)
 /* ring_place: find cap contiguous bytes, evicting the oldest lines until
  * they fit.  Used bytes run from the oldest line's offset (tail) to head,
  * wrapping once when head <= tail.  At most OUT_LINES_MAX turns: each
- * evicts a line. */
+ * evicts a line.  head and the oldest line are read once into locals:
+ * the ring is shared memory, and what was checked must be what is used. */
 static uint32_t
 ring_place(struct ring *r, uint32_t cap)
 {
-	uint32_t tail;
+	uint32_t head = r->head, off;
+	struct ring_line oldest;
 
-	/* ring_append clamps cap: with no line held, it always fits. */
-	assert(cap <= OUT_LINE_JSON_MAX && OUT_LINE_JSON_MAX <= OUT_ARENA);
 	for (;;) {
 		if (ring_held(r) == 0) {
 			r->first = r->next;
-			return 0;
+			off = 0;
+			break;
 		}
-		if (!ring_line_sane(ring_slot(r, r->first))) {
-			/* A line out of bounds: the held ones cannot be
-			 * trusted; start the arena afresh. */
+		oldest = *ring_slot(r, r->first);
+		if (!ring_line_sane(&oldest) || head > OUT_ARENA) {
+			/* A line (or head) out of bounds: the held ones
+			 * cannot be trusted; start the arena afresh. */
 			r->first = r->next;
-			return 0;
+			off = 0;
+			break;
 		}
 		if (ring_held(r) < OUT_LINES_MAX) {
-			tail = ring_slot(r, r->first)->off;
-			if (r->head > tail) {
-				if (OUT_ARENA - r->head >= cap)
-					return r->head;
-				if (tail >= cap)
-					return 0;
-			} else if (tail - r->head >= cap)
-				return r->head;
+			if (head > oldest.off) {
+				if (OUT_ARENA - head >= cap) {
+					off = head;
+					break;
+				}
+				if (oldest.off >= cap) {
+					off = 0;
+					break;
+				}
+			} else if (oldest.off - head >= cap) {
+				off = head;
+				break;
+			}
 		}
 		r->first++;
 	}
+	/* Only checked locals made off: whatever the shared memory holds,
+	 * the line lies inside the arena (ring_append clamps cap). */
+	assert(cap <= OUT_LINE_JSON_MAX && off <= OUT_ARENA - cap);
+	return off;
 }
 
 uint64_t
@@ -114,14 +128,16 @@ ring_append(struct ring *r, const char *s, uint32_t len, uint32_t reserve)
 int
 ring_replace(struct ring *r, uint64_t n, const char *s, uint32_t len)
 {
-	struct ring_line *l;
+	struct ring_line *l, line;
 
 	if (n < r->first || n >= r->next)
 		return -1;
 	l = ring_slot(r, n);
-	if (len > l->cap || !ring_line_sane(l))
+	/* Checked and used from one copy (shared memory, as ring_place). */
+	line = *l;
+	if (len > line.cap || !ring_line_sane(&line))
 		return -1;
-	memcpy(r->arena + l->off, s, len);
+	memcpy(r->arena + line.off, s, len);
 	l->len = len;
 	return 0;
 }
