@@ -101,6 +101,8 @@ history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
 	sqlite3_stmt *q;
 	int rc;
 
+	/* Empty first: a failed step must not free what was never set. */
+	memset(out, 0, sizeof(*out));
 	job_id_str(uuid, id);
 	if (sqlite3_prepare_v2(db, "SELECT " HIST_COLS ", output FROM jobs "
 	    "WHERE id = ? AND (?2 IS NULL OR user_id = ?2)", -1, &q, NULL) !=

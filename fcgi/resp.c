@@ -55,10 +55,17 @@ resp_json(struct req *r, int status, json_object *o, const char *extra)
 		return;
 	}
 	r->responded = true;
+	if (o != NULL && (body = json_object_to_json_string_length(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len)) ==
+	    NULL) {
+		/* Out of memory writing it: a 500, not the status without
+		 * its body (a poll's 200 with no lines). */
+		status = 500;
+		extra = NULL;
+		body = "{\"error\":\"Internal error.\"}";
+		len = strlen(body);
+	}
 	stats_count(status);
-	if (o != NULL)
-		body = json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-		    JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	/* libfcgi's own printf knows no %zu: format here. */
 	hlen = snprintf(head, sizeof(head), "Status: %d %s\r\n"
 	    "Cache-Control: no-cache\r\n%s", status, resp_reason(status),

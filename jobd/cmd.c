@@ -102,8 +102,12 @@ cmd_replies_open(struct jobd *d, char *err, size_t errsz)
 		    errno ? strerror(errno) : "owned by another user");
 		return -1;
 	}
-	if ((st.st_mode & 0007) != 0)
-		fchmod(d->replyfd, 0660);
+	/* design rule 8: nothing for others, or jobd does not start. */
+	if ((st.st_mode & 0007) != 0 && fchmod(d->replyfd, 0660) == -1) {
+		snprintf(err, errsz, "cannot take others' access to '%s' "
+		    "away: %s", path, strerror(errno));
+		return -1;
+	}
 	replyq_sweep(d->replyfd, d->cfg.instance);
 	return 0;
 }

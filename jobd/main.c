@@ -178,6 +178,7 @@ static void
 setup(struct jobd *d, const char *path)
 {
 	char err[512], dbpath[PATH_MAX], tmp[PATH_MAX];
+	int64_t seq;
 	/* Block the signals before any thread starts (the SQLite checkpoint
 	 * thread), so that they reach the signalfd and nothing else. */
 	int sigfd = sig_open();
@@ -205,7 +206,10 @@ setup(struct jobd *d, const char *path)
 	if (store_settings_load(&d->store, &d->settings) == -1)
 		log_fatal("cannot read the settings: %s",
 		    sqlite3_errmsg(d->store.db));
-	d->next_seq = (uint64_t)store_max_seq(&d->store) + 1;
+	if ((seq = store_max_seq(&d->store)) == -1)
+		log_fatal("cannot read the job numbers: %s",
+		    sqlite3_errmsg(d->store.db));
+	d->next_seq = (uint64_t)seq + 1;
 	recover_harvest(d);
 	if (livetab_create(&d->tab, d->cfg.instance, d->cfg.slots) == -1)
 		log_fatal("cannot create the live table '/dev/shm%s': %s",

@@ -455,13 +455,13 @@ int64_t
 store_max_seq(struct store *st)
 {
 	sqlite3_stmt *q;
-	int64_t v = 0;
+	int64_t v;
 
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(seq), 0) FROM jobs",
 	    -1, &q, NULL) != SQLITE_OK)
 		return -1;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
+	/* A failed step is -1, not "no jobs": seqs would start over. */
+	v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
 	sqlite3_finalize(q);
 	return v;
 }

@@ -17,7 +17,7 @@ log_init(const char *name, bool verbose)
 	log_verbose = verbose;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_vemit(const char *level, const char *fmt, va_list ap)
 {
 	char msg[1024];
