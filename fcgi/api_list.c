@@ -69,13 +69,13 @@ list_params(struct app *a, struct req *r, const char *user,
  * an end time is final (jobd writes it when the job ends, before the job
  * can leave its slot), so only unfinished ones are looked up. */
 static void
-list_overlay(const void *tab, struct hist_row *h)
+list_overlay(const void *tab, size_t size, struct hist_row *h)
 {
 	struct job_meta m;
 	int i;
 
 	if (tab == NULL || h->m.finished_at != 0 ||
-	    (i = jobtab_find(tab, h->m.uuid)) < 0 ||
+	    (i = jobtab_find(tab, size, h->m.uuid)) < 0 ||
 	    jobtab_peek(tab, (uint32_t)i, h->m.uuid, &m) != 0)
 		return;
 	h->m = m;
@@ -111,7 +111,7 @@ list_answer(struct app *a, struct req *r, const char *user)
 	jobs = json_object_new_array();
 	shown = n < p.limit ? n : p.limit;
 	for (int i = 0; i < shown; i++) {
-		list_overlay(tab, &rows[i]);
+		list_overlay(tab, a->jobd.tabsize, &rows[i]);
 		json_object_array_add(jobs, jobjson_new(&rows[i].m, rows[i].urls,
 		    rows[i].options, rows[i].command));
 	}

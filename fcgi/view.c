@@ -68,7 +68,7 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	char etag[96];
 	int i, rc;
 
-	if (tab == NULL || (i = jobtab_find(tab, uuid)) < 0)
+	if (tab == NULL || (i = jobtab_find(tab, a->jobd.tabsize, uuid)) < 0)
 		return false;
 	/* The metadata first: an up-to-date poller gets 304 from it alone. */
 	if ((rc = jobtab_peek(tab, (uint32_t)i, uuid, &m)) != 0)

@@ -110,11 +110,16 @@ jobtab_map_ro(const char *instance, uid_t owner, size_t *size)
 }
 
 int
-jobtab_find(const void *base, const uint8_t uuid[16])
+jobtab_find(const void *base, size_t size, const uint8_t uuid[16])
 {
 	const struct jobtab_hdr *h = base;
+	size_t mapped = size < jobtab_size(0) ? 0 :
+	    (size - jobtab_size(0)) / (jobtab_size(1) - jobtab_size(0));
+	uint32_t n = h->nslots;
 
-	for (uint32_t i = 0; i < h->nslots; i++) {
+	if (n > mapped)
+		n = (uint32_t)mapped;
+	for (uint32_t i = 0; i < n; i++) {
 		const struct jobtab_slot *s = jobtab_cslot(base, i);
 
 		if (memcmp(s->m.uuid, uuid, 16) == 0)

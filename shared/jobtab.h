@@ -149,9 +149,12 @@ const struct jobtab_slot *jobtab_cslot(const void *base, uint32_t i);
  * another local user made an object of that name first). */
 void *jobtab_map_ro(const char *instance, uid_t owner, size_t *size);
 
-/* jobtab_find: slot index holding uuid, or -1.  A hint only: confirm
- * with jobtab_snapshot, which checks the id under the sequence counter. */
-int jobtab_find(const void *base, const uint8_t uuid[16]);
+/* jobtab_find: slot index holding uuid, or -1, among the slots of a
+ * mapping of size bytes (jobtab_map_ro): the header's count is only
+ * believed below that, so a scribbled header cannot send a reader past
+ * its mapping.  A hint only: confirm with jobtab_snapshot, which checks
+ * the id under the sequence counter. */
+int jobtab_find(const void *base, size_t size, const uint8_t uuid[16]);
 
 /* What the readers below return besides 0.  BUSY: no consistent copy
  * within a short budget (a jobd that stopped or died mid-write, or no
