@@ -35,7 +35,7 @@ test_command(void)
 	    0xde, 0xf0, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef };
 	struct config c;
 	const struct runner *r;
-	const struct launcher *l;
+	const struct launcher *l = NULL;
 	json_object *urls = json_tokener_parse("[\"https://x/y\"]");
 	json_object *opts = json_tokener_parse("{\"cover_size\":\"small\"}");
 	char *argv[ARGV_MAX], cmd[4096];
