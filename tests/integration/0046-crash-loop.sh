@@ -55,6 +55,7 @@ create "lines=1"
 check "the queue serves again" is "$ST" 201
 check "and the table" wait_for 10 status_is "$JOB" completed
 echo "  crash loop: $kills kills, $((ok201 + others)) creates tried, $ok201 answered 201," \
-    "$others not ($(grep -v '^201 ' "$T_DIR/created" | cut -d' ' -f1 | sort | uniq -c | tr -s ' ' | tr '\n' ',')," \
-    "$(sql "SELECT count(*) FROM jobs WHERE status='completed'") completed," \
-    "$(sql "SELECT count(*) FROM jobs WHERE status='failed'") interrupted" >&2
+    "$others not ($(grep -v '^201 ' "$T_DIR/created" | cut -d' ' -f1 | sort | uniq -c |
+        awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $1, $2 }'))," \
+    "rows: $(sql "SELECT count(*) FROM jobs WHERE status='completed'") completed," \
+    "$(sql "SELECT count(*) FROM jobs WHERE status='failed'") interrupted (the check's own job included)" >&2
