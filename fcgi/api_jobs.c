@@ -4,7 +4,7 @@
 
 #include "api.h"
 #include "resp.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/runner.h"
 #include "shared/valid.h"
 #include "view.h"

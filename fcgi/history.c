@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "history.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/valid.h"
 
 #define HIST_COLS "seq, id, user_id, runner, urls, options, command, " \

@@ -16,7 +16,7 @@
 #include "rate.h"
 #include "shared/clock.h"
 #include "shared/db.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/log.h"
 #include "shared/runner.h"
 #include "shared/valid.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "job.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/valid.h"
 
 struct jobtab_slot *

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "jobdir.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 
 int
 jobdir_user(const struct config *c, const char *user, char *buf, size_t size)

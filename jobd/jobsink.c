@@ -131,24 +131,33 @@ sink_line_done(struct job *j, const struct ring *r, const struct sink_line *l,
 		job_apply_facts(j, &l->f, complete);
 }
 
+/* sink_append: l into the ring with room for reserve bytes, and its facts
+ * (when known) into j's metadata, in one write of the slot. */
+static uint64_t
+sink_append(struct job *j, const struct sink_line *l, uint32_t reserve,
+    bool complete)
+{
+	struct jobtab_slot *sl = job_write_begin(j);
+	struct ring *r = job_ring(j, sl);
+	uint64_t n = ring_append(r, l->esc, (uint32_t)l->elen, reserve);
+
+	sink_line_done(j, r, l, complete);
+	job_write_end(j, sl);
+	return n;
+}
+
 static uint64_t
 job_sink_append(void *arg, const char *s, size_t len, size_t reserve,
     bool complete)
 {
 	struct job *j = arg;
 	struct sink_line l;
-	struct jobtab_slot *sl;
-	struct ring *r;
 	uint64_t n;
 
 	sink_line_make(j, s, len, &l);
-	sl = job_write_begin(j);
-	r = job_ring(j, sl);
 	/* A redraw's reserve is raw bytes: room for its escaped form. */
-	n = ring_append(r, l.esc, (uint32_t)l.elen,
-	    (uint32_t)(reserve > len ? 2 * reserve : l.elen));
-	sink_line_done(j, r, &l, complete);
-	job_write_end(j, sl);
+	n = sink_append(j, &l, (uint32_t)(reserve > len ? 2 * reserve : l.elen),
+	    complete);
 	atomic_fetch_add_explicit(&j->d->tab.hdr->stats.lines, 1,
 	    memory_order_relaxed);
 	if (complete)
@@ -175,14 +184,13 @@ job_sink_replace(void *arg, uint64_t n, const char *s, size_t len,
 	return rc;
 }
 
-/* job_say: a line jobd writes itself, numbered like the program's. */
+/* job_say: a line jobd writes itself, numbered like the program's; the
+ * runner's regexes do not read it. */
 void
 job_say(struct job *j, const char *fmt, ...)
 {
-	struct jobtab_slot *sl;
-	struct ring *r;
-	char line[OUT_LINE_MAX], esc[OUT_LINE_JSON_MAX];
-	size_t elen;
+	struct sink_line l = { .known = false };
+	char line[OUT_LINE_MAX];
 	va_list ap;
 	int n;
 
@@ -193,12 +201,8 @@ job_say(struct job *j, const char *fmt, ...)
 		return;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
-	elen = line_json(line, (size_t)n, esc);
-	sl = job_write_begin(j);
-	r = job_ring(j, sl);
-	ring_append(r, esc, (uint32_t)elen, (uint32_t)elen);
-	job_ring_done(j, r);
-	job_write_end(j, sl);
+	l.elen = line_json(line, (size_t)n, l.esc);
+	sink_append(j, &l, (uint32_t)l.elen, false);
 }
 
 /* ring_output_json: the held lines of r as a JSON array text; caller

@@ -10,7 +10,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 #include "orphans.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 
 /* jobdir_envp puts the marker first and the whole environment it gives
  * is small; a child may reorder what it passes on, so read generously. */

@@ -9,7 +9,7 @@
 #include "jobrun.h"
 #include "jobsink.h"
 #include "recover.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/log.h"
 
 /* recover_slot: a slot of the table a killed jobd left: its lines,

@@ -10,7 +10,7 @@
 #include "helper.h"
 #include "job.h"
 #include "shared/clock.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/log.h"
 #include "slurm.h"
 #include "slurmend.h"

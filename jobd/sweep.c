@@ -6,7 +6,7 @@
 #include "job.h"
 #include "shared/clock.h"
 #include "shared/db.h"
-#include "shared/jobjson.h"
+#include "shared/jobmodel.h"
 #include "shared/log.h"
 #include "sweep.h"
 

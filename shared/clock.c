@@ -3,43 +3,44 @@
 
 #include "clock.h"
 
-static struct timespec
-clock_now(clockid_t id)
+static double
+clock_secs(clockid_t id)
 {
 	struct timespec ts;
 
 	clock_gettime(id, &ts);
-	return ts;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t
+clock_msecs(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 double
 clock_mono(void)
 {
-	struct timespec ts = clock_now(CLOCK_MONOTONIC);
-
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_secs(CLOCK_MONOTONIC);
 }
 
 uint64_t
 clock_mono_ms(void)
 {
-	struct timespec ts = clock_now(CLOCK_MONOTONIC);
-
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return clock_msecs(CLOCK_MONOTONIC);
 }
 
 double
 clock_wall(void)
 {
-	struct timespec ts = clock_now(CLOCK_REALTIME);
-
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_secs(CLOCK_REALTIME);
 }
 
 uint64_t
 clock_wall_ms(void)
 {
-	struct timespec ts = clock_now(CLOCK_REALTIME);
-
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return clock_msecs(CLOCK_REALTIME);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jobjson.h"
+#include "jobmodel.h"
 #include "launcher.h"
 #include "runner.h"
 
