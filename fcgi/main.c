@@ -16,9 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
-#include "req.h"
-#include "resp.h"
-#include "route.h"
+#include "serve.h"
 #include "stats.h"
 #include "shared/db.h"
 #include "shared/log.h"
@@ -79,50 +77,16 @@ fd0_listening(void)
 	return getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on;
 }
 
-static void
-serve(struct app *a, int sock)
-{
-	FCGX_Request fr;
-
-	/* Let SIGTERM end a blocked accept instead of retrying it. */
-	FCGX_InitRequest(&fr, sock, FCGI_FAIL_ACCEPT_ON_INTR);
-	while (!stop_requested && FCGX_Accept_r(&fr) >= 0) {
-		struct req r;
-
-		if (req_init(&r, &fr) == -1)
-			resp_error(&r, ERR_NOT_FOUND, "No such path.");
-		else
-			route_dispatch(a, &r);
-		FCGX_Finish_r(&fr);
-	}
-	FCGX_Free(&fr, 1);
-}
-
 static void __attribute__((noreturn))
 worker(struct app *a, int sock)
 {
-	char err[512], dbpath[PATH_MAX];
+	int rc;
 
-	/* No SA_RESTART: a blocked accept returns, and the loop ends. */
-	sigaction(SIGTERM, &(struct sigaction){ .sa_handler = on_stop }, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGPIPE, SIG_IGN);
-	if (config_db_path(&a->cfg, dbpath, sizeof(dbpath)) == -1 ||
-	    (a->db = db_open(dbpath, false, err, sizeof(err))) == NULL)
-		log_fatal("%s", err[0] ? err : "bad state_dir");
-	if (sqlite3_prepare_v3(a->db, "SELECT u.name, u.role FROM tokens t "
-	    "JOIN users u ON u.name = t.user_name WHERE t.hash = ? AND "
-	    "u.disabled = 0", -1, SQLITE_PREPARE_PERSISTENT, &a->auth_stmt,
-	    NULL) != SQLITE_OK)
-		log_fatal("cannot prepare: %s (has jobd created the database?)",
-		    sqlite3_errmsg(a->db));
-	client_init(&a->jobd, &a->cfg);
-	serve(a, sock);
-	client_release(&a->jobd);
-	sqlite3_finalize(a->auth_stmt);
-	sqlite3_close(a->db);
+	rc = serve(a, sock, a->cfg.threads);
 	config_release(&a->cfg);
-	exit(0);
+	exit(rc == 0 ? 0 : 1);
 }
 
 static pid_t
@@ -213,6 +177,10 @@ main(int argc, char *argv[])
 		log_fatal("%s", err);
 	if (workers == 0)
 		workers = a.cfg.workers;
+	/* Each thread that sends a command holds a reply queue. */
+	if ((uint64_t)workers * a.cfg.threads > FCGI_THREADS_TOTAL_MAX)
+		log_fatal("%u workers of %u threads each: at most %u threads in "
+		    "all", workers, a.cfg.threads, FCGI_THREADS_TOTAL_MAX);
 	/* Where to listen: -s; else a socket systemd passed (socket
 	 * activation); else fd 0 when it is a listening socket (spawn-fcgi,
 	 * lighttpd's bin-path); else [fcgi] socket; else fd 0. */
@@ -238,7 +206,8 @@ main(int argc, char *argv[])
 	if ((swept = replyq_sweep_path(&a.cfg)) > 0)
 		log_info("removed %d reply queue(s) of processes that are gone",
 		    swept);
-	log_info("ready: %u workers on %s", workers, sockpath ? sockpath :
+	log_info("ready: %u workers of up to %u threads on %s", workers,
+	    a.cfg.threads, sockpath ? sockpath :
 	    sock == SD_LISTEN_FDS_START ? "the socket systemd passed" : "fd 0");
 	supervise(&a, sock, workers);
 	if (sockpath != NULL)

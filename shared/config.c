@@ -134,6 +134,12 @@ cfg_fcgi(struct config *c, const char *name, const char *v)
 		c->workers = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "threads") == 0) {
+		if (cfg_num(v, FCGI_THREADS_MAX, &n) == -1 || n == 0)
+			return -1;
+		c->threads = (uint32_t)n;
+		return 0;
+	}
 	if (strcmp(name, "auth") == 0) {
 		if (strcmp(v, "token") == 0)
 			c->auth = AUTH_TOKEN;
@@ -366,6 +372,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	c->max_jobs_per_user = USER_JOBS_DEFAULT;
 	c->confine_jobs = true;
 	c->workers = 4;
+	c->threads = 16;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);
 	if (rc == -1) {

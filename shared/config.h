@@ -33,6 +33,7 @@ struct config {
 	char		default_runner[RUNNER_NAME_MAX + 1];
 	char		socket[PATH_MAX];	/* responders' FastCGI socket */
 	uint32_t	workers;		/* responder processes */
+	uint32_t	threads;		/* most threads of each */
 	enum auth_mode	auth;
 	struct settings	initial;		/* until an admin changes them */
 	struct runner	runners[RUNNERS_MAX];

@@ -60,11 +60,14 @@
 #define MSG_WAIT_MS		1000		/* a responder waits this long */
 #define CMD_BATCH_MAX		64		/* creates per group commit */
 
-/* Responders: worker processes, and reply queues (one per worker, a few
- * more for jobctl runs at the same time; replyq.h). */
+/* Responders: worker processes, the threads of each, and reply queues
+ * (one per thread that has sent a command, a few more for jobctl runs at
+ * the same time; replyq.h). */
 #define FCGI_WORKERS_MAX	256
+#define FCGI_THREADS_MAX	64
+#define FCGI_THREADS_TOTAL_MAX	1024		/* workers x threads */
 #define FCGI_BACKLOG		1024		/* listen(2) on [fcgi] socket */
-#define REPLYQ_MAX		(FCGI_WORKERS_MAX + 16)
+#define REPLYQ_MAX		(FCGI_THREADS_TOTAL_MAX + 16)
 
 /* Per user, jobs stored (any status; config max_jobs_per_user), and
  * the users whose create rate jobd tracks at once. */

@@ -1,0 +1,233 @@
+/* serve.c: the threads of one responder process (see serve.h). */
+#include <errno.h>
+#include <fcgiapp.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "req.h"
+#include "resp.h"
+#include "route.h"
+#include "serve.h"
+#include "shared/db.h"
+#include "shared/log.h"
+
+/* The signal that wakes a thread out of accept(2) or read(2) to stop. */
+#define SERVE_WAKE	SIGUSR1
+
+struct serve {
+	const struct app *proto;	/* the process's config */
+	int		 sock;
+	unsigned	 max;
+	pthread_mutex_t	 mu;
+	unsigned	 total;		/* threads started */
+	unsigned	 accepting;	/* of them, waiting in accept */
+	atomic_uint	 running;	/* of them, not yet returned */
+	atomic_bool	 stop;
+	pthread_t	 tids[FCGI_THREADS_MAX];
+};
+
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+/* serve_open: a thread's own database connection, token statement and
+ * jobd link (SQLite connections and reply queues are not shared). */
+static int
+serve_open(struct app *a)
+{
+	char err[512], dbpath[PATH_MAX];
+
+	if (config_db_path(&a->cfg, dbpath, sizeof(dbpath)) == -1 ||
+	    (a->db = db_open(dbpath, false, err, sizeof(err))) == NULL) {
+		log_warn("%s", err[0] ? err : "bad state_dir");
+		return -1;
+	}
+	if (sqlite3_prepare_v3(a->db, "SELECT u.name, u.role FROM tokens t "
+	    "JOIN users u ON u.name = t.user_name WHERE t.hash = ? AND "
+	    "u.disabled = 0", -1, SQLITE_PREPARE_PERSISTENT, &a->auth_stmt,
+	    NULL) != SQLITE_OK) {
+		log_warn("cannot prepare: %s (has jobd created the database?)",
+		    sqlite3_errmsg(a->db));
+		sqlite3_close(a->db);
+		return -1;
+	}
+	client_init(&a->jobd, &a->cfg);
+	return 0;
+}
+
+static void
+serve_close(struct app *a)
+{
+	client_release(&a->jobd);
+	sqlite3_finalize(a->auth_stmt);
+	sqlite3_close(a->db);
+}
+
+static void serve_grow(struct serve *s);
+
+/* serve_accept: the next request, on the connection nginx kept open or
+ * on a new one.  Only here can SERVE_WAKE interrupt the thread: never
+ * while it writes an answer. */
+static int
+serve_accept(struct serve *s, FCGX_Request *fr)
+{
+	sigset_t wake;
+	bool fresh = fr->ipcFd < 0;
+	bool grow;
+	int rc;
+
+	sigemptyset(&wake);
+	sigaddset(&wake, SERVE_WAKE);
+	if (fresh) {
+		pthread_mutex_lock(&s->mu);
+		s->accepting++;
+		pthread_mutex_unlock(&s->mu);
+	}
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	rc = atomic_load(&s->stop) ? -1 : FCGX_Accept_r(fr);
+	pthread_sigmask(SIG_BLOCK, &wake, NULL);
+	/* A thread busy on a connection accepts nothing: when none is left
+	 * accepting, start one more, so that a new connection never waits
+	 * behind connections nginx keeps open and idle. */
+	pthread_mutex_lock(&s->mu);
+	if (fresh)
+		s->accepting--;
+	grow = rc >= 0 && s->accepting == 0 && s->total < s->max;
+	pthread_mutex_unlock(&s->mu);
+	if (grow)
+		serve_grow(s);
+	return rc;
+}
+
+static void *
+serve_thread(void *arg)
+{
+	struct serve *s = arg;
+	struct app a = { .cfg = s->proto->cfg };
+	FCGX_Request fr;
+
+	if (serve_open(&a) == -1) {
+		atomic_fetch_sub(&s->running, 1);
+		return NULL;
+	}
+	FCGX_InitRequest(&fr, s->sock, FCGI_FAIL_ACCEPT_ON_INTR);
+	while (serve_accept(s, &fr) >= 0) {
+		struct req r;
+
+		if (req_init(&r, &fr) == -1)
+			resp_error(&r, ERR_NOT_FOUND, "No such path.");
+		else
+			route_dispatch(&a, &r);
+		/* Flushed here, with SERVE_WAKE blocked. */
+		FCGX_Finish_r(&fr);
+		if (atomic_load(&s->stop))
+			break;
+	}
+	FCGX_Free(&fr, 1);
+	serve_close(&a);
+	atomic_fetch_sub(&s->running, 1);
+	return NULL;
+}
+
+/* serve_grow: one more thread (called with room for it counted). */
+static void
+serve_grow(struct serve *s)
+{
+	pthread_attr_t at;
+	unsigned i;
+	int e;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->total >= s->max || atomic_load(&s->stop)) {
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	i = s->total;
+	pthread_attr_init(&at);
+	atomic_fetch_add(&s->running, 1);
+	e = pthread_create(&s->tids[i], &at, serve_thread, s);
+	pthread_attr_destroy(&at);
+	if (e == 0)
+		s->total++;
+	else {
+		atomic_fetch_sub(&s->running, 1);
+		log_warn("cannot start a responder thread: %s", strerror(e));
+	}
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* serve_wait_stop: wake every thread until all have returned; a thread
+ * can take the wake-up just before it blocks, so it is sent again. */
+static void
+serve_wait_stop(struct serve *s)
+{
+	const struct timespec tick = { 0, 20 * 1000000L };
+
+	atomic_store(&s->stop, true);
+	FCGX_ShutdownPending();
+	/* At most 10 s: an answer being written to a stuck web server. */
+	for (int n = 0; n < 500 && atomic_load(&s->running) > 0; n++) {
+		pthread_mutex_lock(&s->mu);
+		for (unsigned i = 0; i < s->total; i++)
+			pthread_kill(s->tids[i], SERVE_WAKE);
+		pthread_mutex_unlock(&s->mu);
+		nanosleep(&tick, NULL);
+	}
+	if (atomic_load(&s->running) > 0) {
+		log_warn("%u responder threads did not stop in 10 s",
+		    atomic_load(&s->running));
+		return;
+	}
+	for (unsigned i = 0; i < s->total; i++)
+		pthread_join(s->tids[i], NULL);
+}
+
+int
+serve(const struct app *proto, int sock, unsigned max_threads)
+{
+	static struct serve s;
+	static struct app probe;
+	sigset_t mask;
+	int sig = 0;
+
+	s = (struct serve){ .proto = proto, .sock = sock,
+	    .max = max_threads < 1 ? 1 : max_threads > FCGI_THREADS_MAX ?
+	    FCGI_THREADS_MAX : max_threads };
+	pthread_mutex_init(&s.mu, NULL);
+	/* An answer's memory is freed at its end and wanted again by the
+	 * next: keep it (up to 32 MiB an arena) instead of giving it back
+	 * and faulting it in again, and serve big bodies from the heap, not
+	 * from a mmap(2) and munmap(2) each. */
+	mallopt(M_TRIM_THRESHOLD, 32 << 20);
+	mallopt(M_MMAP_THRESHOLD, 8 << 20);
+	/* Threads inherit this mask: only the waker is unblocked, and only
+	 * in serve_accept; SIGTERM and SIGINT come to sigwait below. */
+	sigaction(SERVE_WAKE, &(struct sigaction){ .sa_handler = on_wake },
+	    NULL);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SERVE_WAKE);
+	pthread_sigmask(SIG_BLOCK, &mask, NULL);
+	/* A database that cannot be opened fails the process, so that the
+	 * master backs off instead of threads failing one by one. */
+	probe.cfg = proto->cfg;
+	if (serve_open(&probe) == -1)
+		return -1;
+	serve_close(&probe);
+	serve_grow(&s);
+	if (s.total == 0)
+		return -1;
+	sigdelset(&mask, SERVE_WAKE);
+	while (sigwait(&mask, &sig) != 0 || (sig != SIGTERM && sig != SIGINT))
+		;
+	serve_wait_stop(&s);
+	return 0;
+}
