@@ -38,11 +38,14 @@ hist_progress(const char *text, struct progress *p)
 		{ "urls", PROGRESS_URLS, offsetof(struct progress, urls) },
 		{ "track", PROGRESS_TRACK, offsetof(struct progress, track) },
 	};
-	json_object *o = text ? json_tokener_parse(text) : NULL;
-	json_object *v;
+	json_object *o, *v;
 
 	memset(p, 0, sizeof(*p));
-	if (o == NULL)
+	/* What most rows hold (jobs whose runner says nothing of progress):
+	 * nothing to parse. */
+	if (text == NULL || strcmp(text, "{\"url\":null,\"urls\":null,"
+	    "\"track\":null,\"percent\":null}") == 0 ||
+	    (o = json_tokener_parse(text)) == NULL)
 		return;
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (json_object_object_get_ex(o, ints[i].key, &v) && v) {

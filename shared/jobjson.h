@@ -1,5 +1,5 @@
-/* jobjson.h: the job object of doc/api.md, built with json-c from the same
- * fields whether they come from the live table or from SQLite. */
+/* jobjson.h: the job object of doc/api.md, from the same fields whether
+ * they come from the live table or from SQLite. */
 #ifndef JOBJSON_H
 #define JOBJSON_H
 
@@ -9,7 +9,9 @@
 
 /* jobjson_new: the job object without "output" ("output_next" included).
  * urls and options are JSON texts, command plain text.  Returns a new
- * object the caller puts, or NULL. */
+ * object the caller puts, or NULL.  Its fixed members are written when
+ * it is serialized, not held as json-c members: json_object_object_get
+ * finds only what the caller adds ("output"), which goes out after them. */
 json_object *jobjson_new(const struct job_meta *m, const char *urls,
     const char *options, const char *command);
 
@@ -22,8 +24,5 @@ json_object *jobjson_progress(const struct progress *p);
  * (the lines stay with s). */
 json_object *jobjson_snap_output(struct job_snap *s);
 
-
-/* jobjson_time: a Unix time as a JSON number, or null for 0. */
-json_object *jobjson_time(double t);
 
 #endif
