@@ -160,6 +160,7 @@ setup_confinement(struct jobd *d)
 {
 	const char *why;
 
+	spawn_set_nice((int)d->cfg.job_nice);
 	if (!d->cfg.confine_jobs)
 		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
 		    "jobd's state, and a process that leaves a job's group is "

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,7 @@ struct spawn_args {
 /* Set once by spawn_init: the clone flags of a job's own PID namespace
  * (0: none could be made) and jobs-init's path. */
 static int spawn_ns_flags;
+static int spawn_nice;
 static char spawn_init_path[PATH_MAX];
 /* In a user namespace of its own (jobd not root), the child maps jobd's
  * uid and gid to 0 there before it execs jobs-init, which then keeps the
@@ -78,6 +80,8 @@ spawn_child(void *arg)
 	int32_t rec[2] = { JOBINIT_EXEC_ERRNO, 0 };
 
 	setpgid(0, 0);
+	/* Downloads are background work: polls and pages come first. */
+	setpriority(PRIO_PROCESS, 0, spawn_nice);
 	/* No orphan keeps downloading unobserved: jobd's death kills this
 	 * process, and with it its PID namespace if it has one. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -121,6 +125,12 @@ spawn_clone(struct spawn_args *a)
 	return clone(spawn_child, stack + SPAWN_STACK,
 	    CLONE_VM | CLONE_VFORK | SIGCHLD | (a->in_ns ? spawn_ns_flags : 0),
 	    a);
+}
+
+void
+spawn_set_nice(int nice)
+{
+	spawn_nice = nice;
 }
 
 static int

@@ -28,6 +28,9 @@ bool spawn_confined(void);
 /* spawn_confinement: what confines jobs, in words, for the log. */
 const char *spawn_confinement(void);
 
+/* spawn_set_nice: the niceness every job starts at (config job_nice). */
+void spawn_set_nice(int nice);
+
 /* spawn_start: start argv with envp in the folder dir_fd.
  * Everything is built by the caller beforehand (nothing is allocated
  * in the child).  Returns 0

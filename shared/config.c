@@ -100,6 +100,12 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		c->queue_depth = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "job_nice") == 0) {
+		if (cfg_num(v, JOB_NICE_MAX, &n) == -1)
+			return -1;
+		c->job_nice = (uint32_t)n;
+		return 0;
+	}
 	if (strcmp(name, "confine_jobs") == 0) {
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			return -1;
@@ -372,6 +378,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	c->max_jobs_per_user = USER_JOBS_DEFAULT;
 	c->confine_jobs = true;
 	c->workers = 4;
+	c->job_nice = 10;
 	c->threads = 16;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);

@@ -73,6 +73,7 @@
  * the users whose create rate jobd tracks at once. */
 #define USER_JOBS_DEFAULT	1000000
 #define USER_JOBS_MAX		100000000	/* config max_jobs_per_user */
+#define JOB_NICE_MAX		19		/* config job_nice */
 #define CREATES_PER_MIN_MAX	1000000		/* config creates_per_minute */
 #define RATE_USERS_MAX		1024
 

@@ -99,3 +99,11 @@ check "symlinked output: job fails" wait_for 10 finished "$JOB"
 api GET "/api/jobs/$JOB"
 check "symlink escape refused" is "$(jb .status)/$(jb .return_code)" "failed/127"
 check "nothing written outside" is "$(ls "$T_DIR/elsewhere" | wc -l)" 0
+
+# Jobs run at job_nice (10 by default): downloads yield the processor to
+# jobd, the responders and nginx; jobd itself keeps its own niceness.
+create "nice=1"
+check "nice job ends" wait_for 10 finished "$JOB"
+api GET "/api/jobs/$JOB"
+check "the job runs at niceness 10" is "$(jb '[.output[]|select(contains("nice: "))][0]|sub(".*nice: ";"")')" 10
+check "jobd runs at niceness 0" is "$(cut -d' ' -f19 /proc/$(cat "$T_DIR/run/jobd.pid")/stat)" 0

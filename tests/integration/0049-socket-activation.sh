@@ -16,7 +16,7 @@ systemd-socket-activate -l "$sock" "$BUILD/jobs-fcgi" -c "$T_CONF" \
 echo $! > "$T_DIR/run/fcgi.pid"
 healthy() { api GET /api/health "" -; [ "$ST" = 200 ]; }
 check "nginx reaches the socket-activated pool" wait_for 10 healthy
-check "the pool took the socket systemd passed" grep -q "workers on the socket systemd passed" "$T_DIR/log/fcgi.log"
+check "the pool took the socket systemd passed" grep -q "threads on the socket systemd passed" "$T_DIR/log/fcgi.log"
 create "lines=2"
 check "a create through it" is "$ST" 201
 check "and its job runs" wait_for 10 status_is "$JOB" completed

@@ -68,7 +68,7 @@ setsid lighttpd -D -f "$T_DIR/spawn2.conf" </dev/null >>"$T_DIR/log/lighttpd.log
 echo $! > "$T_DIR/run/nginx.pid"
 spawned() { api GET /api/health "" -; [ "$ST" = 200 ]; }
 check "bin-path: lighttpd started the responders" wait_for 10 spawned
-check "they took fd 0" grep -q "workers on fd 0" "$T_DIR/log/lighttpd.log"
+check "they took fd 0" grep -q "threads on fd 0" "$T_DIR/log/lighttpd.log"
 create "lines=1"
 check "bin-path: a job through them" wait_for 10 status_is "$JOB" completed
 kill "$(cat "$T_DIR/run/nginx.pid")"; wait "$(cat "$T_DIR/run/nginx.pid")" 2>/dev/null
