@@ -106,8 +106,10 @@ db_open(const char *path, bool writable, char *err, size_t errsz)
 	    SQLITE_OPEN_READONLY;
 	mode_t old;
 
-	/* design rule 8: the file and its -wal/-shm are the service group's only. */
-	old = umask(007);
+	/* design rule 8: the file and its -wal/-shm are the service group's
+	 * only.  Read-only opens create nothing, and leave the umask alone:
+	 * the responders open theirs from threads. */
+	old = writable ? umask(007) : 0;
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK)
 		goto fail;
@@ -121,10 +123,12 @@ db_open(const char *path, bool writable, char *err, size_t errsz)
 	    sqlite3_exec(db, db_schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    db_migrate(db) == -1))
 		goto fail;
-	umask(old);
+	if (writable)
+		umask(old);
 	return db;
 fail:
-	umask(old);
+	if (writable)
+		umask(old);
 	snprintf(err, errsz, "cannot open database '%s': %s", path,
 	    db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);

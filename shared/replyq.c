@@ -1,6 +1,7 @@
 /* replyq.c: reply queue names and their ownership (see replyq.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -73,6 +74,8 @@ replyq_held(int lockfd, int i)
 	return t != -1 && t != F_UNLCK;
 }
 
+static pthread_mutex_t replyq_umask_lock = PTHREAD_MUTEX_INITIALIZER;
+
 mqd_t
 replyq_claim(int lockfd, const char *instance, char *buf, size_t size)
 {
@@ -88,10 +91,14 @@ replyq_claim(int lockfd, const char *instance, char *buf, size_t size)
 			break;
 		/* Ours now: what is there was left by a holder that died. */
 		mq_unlink(buf);
+		/* The umask is the process's: threads claiming at once
+		 * (a responder's) take turns around it. */
+		pthread_mutex_lock(&replyq_umask_lock);
 		old = umask(0);
 		q = mq_open(buf, O_RDONLY | O_CREAT | O_EXCL, 0620,
 		    &attr);
 		umask(old);
+		pthread_mutex_unlock(&replyq_umask_lock);
 		if (q != (mqd_t)-1)
 			return q;
 		/* Someone else's queue squats the name (unlink refused):

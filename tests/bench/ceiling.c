@@ -1,13 +1,19 @@
 /* ceiling.c: the fastest possible libfcgi responder: answers every request
  * with the same bytes, read once from a file.  The benchmark runs it behind
  * the same nginx as jobs-fcgi to measure the ceiling our polling is held to.
- * usage: bench-ceiling SOCKET WORKERS FILE */
+ * usage: bench-ceiling SOCKET WORKERS FILE [THREADS]
+ * (THREADS accept loops in each worker; 1 by default) */
 #include <fcgiapp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static int ceil_sock;
+static const char *ceil_body;
+static long ceil_len;
 
 static void
 serve(int sock, const char *body, long len)
@@ -24,6 +30,24 @@ serve(int sock, const char *body, long len)
 	}
 }
 
+static void *
+serve_thread(void *arg)
+{
+	(void)arg;
+	serve(ceil_sock, ceil_body, ceil_len);
+	return NULL;
+}
+
+static void
+serve_threads(int n)
+{
+	pthread_t t;
+
+	for (int i = 1; i < n; i++)
+		pthread_create(&t, NULL, serve_thread, NULL);
+	serve(ceil_sock, ceil_body, ceil_len);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -32,7 +56,10 @@ main(int argc, char *argv[])
 	long len;
 	int sock, n;
 
-	if (argc != 4 || (f = fopen(argv[3], "rb")) == NULL)
+	int threads = argc == 5 ? (int)strtol(argv[4], NULL, 10) : 1;
+
+	if (argc < 4 || argc > 5 || threads < 1 || threads > 64 ||
+	    (f = fopen(argv[3], "rb")) == NULL)
 		return 2;
 	len = (long)fread(body, 1, sizeof(body), f);
 	fclose(f);
@@ -45,7 +72,10 @@ main(int argc, char *argv[])
 		return 2;
 	for (int i = 0; i < n; i++)
 		if (fork() == 0) {
-			serve(sock, body, len);
+			ceil_sock = sock;
+			ceil_body = body;
+			ceil_len = len;
+			serve_threads(threads);
 			_exit(0);
 		}
 	signal(SIGTERM, SIG_DFL);
