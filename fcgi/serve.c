@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "req.h"
 #include "resp.h"
@@ -72,6 +73,20 @@ serve_close(struct app *a)
 
 static void serve_grow(struct serve *s);
 
+/* serve_lost: a thread is done.  Unless the process is stopping, it
+ * failed (accept(2) or its database): the process stops too, and the
+ * master starts a new one, rather than serving on with fewer threads. */
+static void
+serve_lost(struct serve *s)
+{
+	if (!atomic_load(&s->stop)) {
+		log_warn("a responder thread failed (%s); restarting this "
+		    "worker", strerror(errno));
+		kill(getpid(), SIGTERM);
+	}
+	atomic_fetch_sub(&s->running, 1);
+}
+
 /* serve_accept: the next request, on the connection nginx kept open or
  * on a new one.  Only here can SERVE_WAKE interrupt the thread: never
  * while it writes an answer. */
@@ -114,7 +129,7 @@ serve_thread(void *arg)
 	FCGX_Request fr;
 
 	if (serve_open(&a) == -1) {
-		atomic_fetch_sub(&s->running, 1);
+		serve_lost(s);
 		return NULL;
 	}
 	FCGX_InitRequest(&fr, s->sock, FCGI_FAIL_ACCEPT_ON_INTR);
@@ -132,7 +147,7 @@ serve_thread(void *arg)
 	}
 	FCGX_Free(&fr, 1);
 	serve_close(&a);
-	atomic_fetch_sub(&s->running, 1);
+	serve_lost(s);
 	return NULL;
 }
 

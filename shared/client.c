@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,48 @@
 #include "client.h"
 #include "log.h"
 #include "replyq.h"
+
+/* The live table, mapped once per process and shared by its clients: a
+ * mapping for each of a responder's threads multiplied the page-table
+ * work of every poll (with 1000 running jobs and 64 threads, polls fell
+ * from 6,700/s to 260/s).  A mapping jobd has retired is unmapped once
+ * no client holds it any more. */
+struct tabmap {
+	const void	*base;
+	size_t		 size;
+	unsigned	 refs;		/* clients holding it, +1 while current */
+};
+static pthread_mutex_t tab_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tabmap *tab_cur;
+
+/* tabmap_put: drop a reference (tab_lock held). */
+static void
+tabmap_put(struct tabmap *m)
+{
+	if (m == NULL || --m->refs > 0)
+		return;
+	munmap((void *)(uintptr_t)m->base, m->size);
+	free(m);
+}
+
+/* tabmap_new: the instance's table mapped, one reference (the process's
+ * own), or NULL (tab_lock held). */
+static struct tabmap *
+tabmap_new(const struct config *cfg)
+{
+	struct tabmap *m = calloc(1, sizeof(*m));
+	struct stat st;
+
+	/* jobd runs as the owner of state_dir. */
+	if (m == NULL || stat(cfg->state_dir, &st) == -1 ||
+	    (m->base = jobtab_map_ro(cfg->instance, st.st_uid, &m->size)) ==
+	    NULL) {
+		free(m);
+		return NULL;
+	}
+	m->refs = 1;
+	return m;
+}
 
 void
 client_init(struct client *c, const struct config *cfg)
@@ -59,8 +102,9 @@ client_release(struct client *c)
 		close(c->replyfd);	/* gives the index back */
 	if (c->cmd != (mqd_t)-1)
 		mq_close(c->cmd);
-	if (c->tab != NULL)
-		munmap((void *)(uintptr_t)c->tab, c->tabsize);
+	pthread_mutex_lock(&tab_lock);
+	tabmap_put(c->map);
+	pthread_mutex_unlock(&tab_lock);
 	if (c->lockfd != -1)
 		close(c->lockfd);
 	free(c->buf);
@@ -85,22 +129,32 @@ const void *
 client_table(struct client *c)
 {
 	const struct jobtab_hdr *h = c->tab;
-	struct stat st;
+	struct tabmap *m;
 
+	/* What this client holds is current until jobd retires it. */
 	if (h != NULL && !h->retired)
 		return c->tab;
-	if (h != NULL) {
-		munmap((void *)(uintptr_t)c->tab, c->tabsize);
-		c->tab = NULL;
+	pthread_mutex_lock(&tab_lock);
+	m = tab_cur;
+	if (m != NULL && ((const struct jobtab_hdr *)m->base)->retired) {
+		tab_cur = NULL;
+		tabmap_put(m);		/* the process's own reference */
+		m = NULL;
+	}
+	if (m == NULL)
+		m = tab_cur = tabmap_new(c->cfg);
+	if (m != c->map) {
+		tabmap_put(c->map);
+		if ((c->map = m) != NULL)
+			m->refs++;
+		c->tab = m ? m->base : NULL;
+		c->tabsize = m ? m->size : 0;
 		/* A new jobd may have a new queue too. */
 		if (c->cmd != (mqd_t)-1)
 			mq_close(c->cmd);
 		c->cmd = (mqd_t)-1;
 	}
-	/* jobd runs as the owner of state_dir. */
-	if (stat(c->cfg->state_dir, &st) == -1)
-		return NULL;
-	c->tab = jobtab_map_ro(c->cfg->instance, st.st_uid, &c->tabsize);
+	pthread_mutex_unlock(&tab_lock);
 	return c->tab;
 }
 

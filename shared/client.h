@@ -17,6 +17,7 @@ struct client {
 	const struct config *cfg;
 	const void	*tab;		/* NULL while jobd is down */
 	size_t		 tabsize;
+	struct tabmap	*map;		/* the process's mapping tab is in */
 	mqd_t		 cmd;
 	mqd_t		 reply;		/* (mqd_t)-1 until the first call */
 	char		 reply_name[MSG_NAME_MAX];
@@ -38,7 +39,9 @@ void client_release(struct client *c);
 bool client_alive(struct client *c);
 
 /* client_table: the live table, remapped after a jobd restart; NULL
- * when there is none. */
+ * when there is none.  One mapping serves every client of a process (a
+ * responder's threads); what it returns stays mapped until this client
+ * calls client_table again or is released. */
 const void *client_table(struct client *c);
 
 /* client_call: send cmd (reply_to and req_id are filled in) and wait at
