@@ -1,7 +1,7 @@
 /* main.c: jobs-fcgi, the stateless FastCGI responders.  A small master
  * binds the socket (or takes fd 0 from spawn-fcgi or systemd), forks a
- * pool of workers that each run the accept loop, and replaces any that
- * die. */
+ * pool of workers that each run the accept loop in threads (serve.c),
+ * and replaces any that die. */
 #include <errno.h>
 #include <fcgiapp.h>
 #include <getopt.h>
@@ -18,7 +18,6 @@
 #include "app.h"
 #include "serve.h"
 #include "stats.h"
-#include "shared/db.h"
 #include "shared/log.h"
 #include "shared/replyq.h"
 #include "shared/valid.h"
