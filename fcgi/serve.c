@@ -115,6 +115,7 @@ struct serve_thread {
 	struct serve	*s;
 	struct app	 a;
 	FCGX_Request	 fr;
+	char		 sink[4096];	/* an unread body, dropped */
 };
 
 /* serve_end: a thread's last step, whether it returns or is cancelled. */
@@ -153,6 +154,10 @@ serve_thread(void *arg)
 			resp_error(&r, ERR_NOT_FOUND, "No such path.");
 		else
 			route_dispatch(&t->a, &r);
+		/* What the answer left of the body (a 413, a body on a GET)
+		 * would be read as the next request on a kept connection. */
+		while (FCGX_GetStr(t->sink, sizeof(t->sink), t->fr.in) > 0)
+			;
 		/* Flushed here, where the thread cannot be cancelled. */
 		FCGX_Finish_r(&t->fr);
 		if (atomic_load(&s->stop))
