@@ -419,17 +419,21 @@ job_min_deadline(double a, double b)
 	return a < b ? a : b;
 }
 
-int
-job_deadlines(struct jobd *d)
+/* job_scan_slots: what is due in the slots, done; the earliest deadline
+ * left (0: none), and in *procs whether any job has a process. */
+static double
+job_scan_slots(struct jobd *d, double now, bool *procs)
 {
-	double now = clock_mono(), next = 0;
+	double next = 0;
 
+	*procs = false;
 	for (uint32_t i = 0; i < d->cfg.slots; i++) {
 		struct job *j = &d->jobs[i];
 		double limit;
 
 		if (j->pid == 0)
 			continue;
+		*procs = true;
 		limit = j->started_mono + (double)d->settings.max_job_seconds;
 		if (!j->exited && !j->timed_out && !j->cancelled && now >= limit) {
 			j->timed_out = true;
@@ -456,6 +460,31 @@ job_deadlines(struct jobd *d)
 		next = job_min_deadline(next, j->t_kill);
 		next = job_min_deadline(next, j->t_drain);
 	}
+	return next;
+}
+
+/* The slots are scanned when their earliest deadline is due, and at
+ * least every JOB_SCAN_S while jobs have processes, not at every turn of
+ * the loop: with 1000 jobs printing, the loop turns thousands of times a
+ * second, and a scan each time was most of jobd's CPU.  A deadline set
+ * between scans (a cancel's grace, a start's time limit) is acted on at
+ * most JOB_SCAN_S late (JOBTAB_BEAT_MS after a time with no process). */
+#define JOB_SCAN_S	0.1
+static double scan_at, scan_next;
+static bool scan_procs;
+
+int
+job_deadlines(struct jobd *d)
+{
+	double now = clock_mono(), next;
+
+	if (now >= scan_at + JOB_SCAN_S || (scan_next > 0 && now >= scan_next)) {
+		scan_next = job_scan_slots(d, now, &scan_procs);
+		scan_at = now;
+	}
+	next = scan_next;
+	if (scan_procs)
+		next = job_min_deadline(next, scan_at + JOB_SCAN_S);
 	if (d->row_retry_at > 0 && now >= d->row_retry_at)
 		job_save_rows(d);
 	if (start_retry_at > 0 && now >= start_retry_at) {
