@@ -19,8 +19,11 @@
  * again while jobd writes on: as long as the counter moves, the writer is
  * alive and the reader tries on, up to READ_CAP_MS in all.  A counter
  * that stands still and odd for READ_STUCK_MS belongs to a jobd that
- * stopped or died mid-write, and the reader must not wait for ever. */
-#define READ_STUCK_MS	50
+ * stopped or died mid-write, and the reader must not wait for ever; on a
+ * machine crowded with downloads jobd itself can lose its core mid-write
+ * for tens of milliseconds (50 ms made a few polls in 50,000 a 503 with
+ * 1000 jobs running on 2 cores). */
+#define READ_STUCK_MS	200
 #define READ_CAP_MS	500
 
 static int
