@@ -18,7 +18,13 @@ check "Basic for a plain user: 401" is "$(code -u carol:x "$URL/api/jobs")" 401
   printf 'root:%s\n' "$(openssl passwd -apr1 rootpw)"; } > "$T_DIR/htpasswd"
 sed -i "s|set \$jobs_remote_user \"\";.*|auth_basic jobs; auth_basic_user_file $T_DIR/htpasswd; set \$jobs_remote_user \$remote_user;|" \
     "$T_DIR/nginx.conf"
+# A reload starts new workers; the old ones go once their connections
+# are done, and until then a new connection may still reach one of them
+# (the configuration before: no auth_basic).  Wait for them to be gone.
+old_workers=$(pgrep -P "$(cat "$T_DIR/run/nginx.pid")" | tr '\n' ' ')
 kill -HUP "$(cat "$T_DIR/run/nginx.pid")"
+old_gone() { local p; for p in $old_workers; do alive "$p" && return 1; done; return 0; }
+check "nginx's old workers are gone after the reload" wait_for 10 old_gone
 reloaded() { [ "$(code "$URL/api/jobs")" = 401 ] && [ "$(code -u carol:carolpw "$URL/api/jobs")" = 200 ]; }
 check "nginx reloaded with auth_basic" wait_for 10 reloaded
 check "carol with her password: her jobs" is "$(code -u carol:carolpw "$URL/api/jobs"):$(jb '.jobs|length')" "200:0"
