@@ -21,9 +21,9 @@ struct serve {
 	const struct app *proto;	/* the process's config */
 	int		 sock;
 	unsigned	 max;
-	pthread_mutex_t	 mu;
-	unsigned	 total;		/* threads started */
-	unsigned	 accepting;	/* of them, waiting in accept */
+	pthread_mutex_t	 mu;		/* held to start a thread */
+	atomic_uint	 total;		/* threads started */
+	atomic_uint	 accepting;	/* of them, waiting in accept */
 	atomic_uint	 running;	/* of them, not yet returned */
 	atomic_bool	 stop;
 	pthread_t	 tids[FCGI_THREADS_MAX];
@@ -87,26 +87,20 @@ static int
 serve_accept(struct serve *s, FCGX_Request *fr)
 {
 	bool fresh = fr->ipcFd < 0;
-	bool grow;
 	int rc;
 
-	if (fresh) {
-		pthread_mutex_lock(&s->mu);
-		s->accepting++;
-		pthread_mutex_unlock(&s->mu);
-	}
+	if (fresh)
+		atomic_fetch_add(&s->accepting, 1);
 	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	rc = atomic_load(&s->stop) ? -1 : FCGX_Accept_r(fr);
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	/* A thread busy on a connection accepts nothing: when none is left
 	 * accepting, start one more, so that a new connection never waits
 	 * behind connections nginx keeps open and idle. */
-	pthread_mutex_lock(&s->mu);
 	if (fresh)
-		s->accepting--;
-	grow = rc >= 0 && s->accepting == 0 && s->total < s->max;
-	pthread_mutex_unlock(&s->mu);
-	if (grow)
+		atomic_fetch_sub(&s->accepting, 1);
+	if (rc >= 0 && atomic_load(&s->accepting) == 0 &&
+	    atomic_load(&s->total) < s->max)
 		serve_grow(s);
 	return rc;
 }

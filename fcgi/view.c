@@ -64,7 +64,7 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	const struct jobtab_hdr *h = tab;
 	struct job_meta m;
 	struct job_snap s;
-	json_object *job, *out;
+	json_object *job;
 	char etag[96];
 	int i, rc;
 
@@ -87,14 +87,13 @@ view_live(struct app *a, struct req *r, const uint8_t uuid[16],
 	view_live_etag(etag, sizeof(etag), h->epoch, i, s.meta.changes, since);
 	job = jobjson_new(&s.meta, s.spec, job_meta_options(s.spec, &s.meta),
 	    job_meta_command(s.spec, &s.meta));
-	if ((out = jobjson_snap_output(&s)) == NULL) {
+	if (job == NULL || jobjson_add_output(job, &s) == -1) {
 		/* Never a 200 without its lines. */
 		job_snap_release(&s);
 		json_object_put(job);
 		resp_error(r, ERR_INTERNAL, "Out of memory.");
 		return true;
 	}
-	json_object_object_add(job, "output", out);
 	job_snap_release(&s);
 	view_send(r, status, job, etag, uuid);
 	return true;

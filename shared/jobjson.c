@@ -41,7 +41,36 @@ struct jobtext {
 	char		*urls;		/* NULL: not a JSON array, sent as [] */
 	char		*options;	/* NULL: not a JSON object, sent as {} */
 	char		*command;
+	struct snap_out	*out;		/* jobjson_add_output's lines, or NULL */
 };
+
+/* The held lines of a snapshot (jobjson_add_output), written straight
+ * into the answer.  They are held escaped (ring.h): each goes out
+ * between quotes as it is, with no per-byte work, and in one copy
+ * (polling is almost all of the load). */
+struct snap_out {
+	uint32_t	 n;
+	uint32_t	*len;
+	char		*lines;
+};
+
+static void
+put_lines(struct printbuf *pb, const struct snap_out *o)
+{
+	size_t off = 0;
+
+	printbuf_strappend(pb, "[");
+	for (uint32_t i = 0; i < o->n; i++) {
+		if (i > 0)
+			printbuf_strappend(pb, ",\"");
+		else
+			printbuf_strappend(pb, "\"");
+		printbuf_memappend(pb, o->lines + off, (int)o->len[i]);
+		printbuf_strappend(pb, "\"");
+		off += o->len[i];
+	}
+	printbuf_strappend(pb, "]");
+}
 
 #define JOBJSON_FLAGS	(JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
@@ -129,7 +158,8 @@ put_progress(struct printbuf *pb, const struct progress *p)
 	printbuf_strappend(pb, "}");
 }
 
-/* job_to_json: the fixed members, then any the caller added ("output"). */
+/* job_to_json: the fixed members, the held lines if any, then any
+ * member the caller added (a stored job's "output"). */
 static int
 job_to_json(json_object *jso, struct printbuf *pb, int level, int flags)
 {
@@ -182,6 +212,10 @@ job_to_json(json_object *jso, struct printbuf *pb, int level, int flags)
 		put_str(pb, m->slurm_node);
 	else
 		printbuf_strappend(pb, "null");
+	if (t->out != NULL) {
+		put_key(pb, "output");
+		put_lines(pb, t->out);
+	}
 	json_object_object_foreach(jso, key, val) {
 		put_key(pb, key);
 		const char *v = val == NULL ? "null" :
@@ -202,6 +236,11 @@ jobtext_free(json_object *jso, void *userdata)
 	free(t->urls);
 	free(t->options);
 	free(t->command);
+	if (t->out != NULL) {
+		free(t->out->len);
+		free(t->out->lines);
+		free(t->out);
+	}
 	free(t);
 }
 
@@ -239,63 +278,17 @@ jobjson_new(const struct job_meta *m, const char *urls, const char *options,
 	return o;
 }
 
-/* The held lines of a snapshot, owned by the "output" member and written
- * straight into the answer when it is serialized.  They are held escaped
- * (ring.h): each goes out between quotes as it is, with no per-byte work
- * (polling is almost all of the load). */
-struct snap_out {
-	uint32_t	 n;
-	uint32_t	*len;
-	char		*lines;
-};
-
-static void
-snap_out_free(json_object *jso, void *userdata)
+int
+jobjson_add_output(json_object *job, struct job_snap *s)
 {
-	struct snap_out *o = userdata;
+	struct jobtext *t = json_object_get_userdata(job);
+	struct snap_out *o;
 
-	(void)jso;
-	free(o->len);
-	free(o->lines);
-	free(o);
-}
-
-static int
-snap_out_to_json(json_object *jso, struct printbuf *pb, int level, int flags)
-{
-	struct snap_out *o = json_object_get_userdata(jso);
-	size_t off = 0;
-
-	(void)level;
-	(void)flags;
-	printbuf_strappend(pb, "[");
-	for (uint32_t i = 0; i < o->n; i++) {
-		if (i > 0)
-			printbuf_strappend(pb, ",\"");
-		else
-			printbuf_strappend(pb, "\"");
-		printbuf_memappend(pb, o->lines + off, (int)o->len[i]);
-		printbuf_strappend(pb, "\"");
-		off += o->len[i];
-	}
-	printbuf_strappend(pb, "]");
-	return 0;
-}
-
-json_object *
-jobjson_snap_output(struct job_snap *s)
-{
-	json_object *a = json_object_new_array();
-	struct snap_out *o = malloc(sizeof(*o));
-
-	if (a == NULL || o == NULL) {
-		free(o);
-		json_object_put(a);
-		return NULL;	/* the lines stay with s, which frees them */
-	}
+	if (t == NULL || t->out != NULL || (o = malloc(sizeof(*o))) == NULL)
+		return -1;	/* the lines stay with s, which frees them */
 	*o = (struct snap_out){ s->nlines, s->line_len, s->lines };
 	s->line_len = NULL;
 	s->lines = NULL;
-	json_object_set_serializer(a, snap_out_to_json, o, snap_out_free);
-	return a;
+	t->out = o;
+	return 0;
 }

@@ -41,11 +41,12 @@ snap_of(struct job_snap *s, uint32_t n)
 static void
 round_trip(uint32_t n)
 {
+	struct job_meta m = { .status = JOB_RUNNING, .errors = -1 };
 	struct job_snap s;
-	json_object *job = json_object_new_object(), *back, *out;
+	json_object *job = jobjson_new(&m, "[]", "{}", "x"), *back, *out;
 
 	snap_of(&s, n);
-	json_object_object_add(job, "output", jobjson_snap_output(&s));
+	T_CHECK(jobjson_add_output(job, &s) == 0);
 	T_CHECK(s.lines == NULL && s.line_len == NULL);	/* taken over */
 	job_snap_release(&s);
 	back = json_tokener_parse(json_object_to_json_string_ext(job,
@@ -241,12 +242,13 @@ main(void)
 	round_trip(NLINES);
 	/* Serialized twice (the same object): the same text. */
 	{
+		struct job_meta m = { .status = JOB_RUNNING, .errors = -1 };
 		struct job_snap s;
-		json_object *a;
+		json_object *a = jobjson_new(&m, "[]", "{}", "x");
 		char *first;
 
 		snap_of(&s, NLINES);
-		a = jobjson_snap_output(&s);
+		T_CHECK(jobjson_add_output(a, &s) == 0);
 		first = strdup(json_object_to_json_string(a));
 		T_STREQ(json_object_to_json_string(a), first);
 		T_CHECK(strstr(first, "\"slash \\/ stays\"") != NULL ||
