@@ -201,7 +201,8 @@ setup(struct jobd *d, const char *path)
 	mkdir_or_die(d->cfg.download_dir, 0750);
 	lock_take(&d->cfg);
 	if (config_db_path(&d->cfg, dbpath, sizeof(dbpath)) == -1 ||
-	    store_open(&d->store, dbpath, err, sizeof(err)) == -1)
+	    store_open(&d->store, dbpath, d->cfg.wal_limit_mib,
+	    err, sizeof(err)) == -1)
 		log_fatal("%s", err);
 	d->settings = d->cfg.initial;
 	if (store_settings_load(&d->store, &d->settings) == -1)

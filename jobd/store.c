@@ -23,9 +23,41 @@ store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 }
 
 #define CKPT_EVERY_MS	500
+/* How long a restart may wait for jobd's transaction and the readers
+ * (jobd's own writes wait STORE_BUSY_MS for it), and how many times. */
+#define CKPT_RESTART_WAIT_MS	50
+#define CKPT_RESTART_TRIES	5
 
-/* store_checkpointer: copy the WAL back into the database now and then,
- * with a connection of its own.  PASSIVE never blocks jobd's writes. */
+/* store_checkpoint: copy the WAL back into the database.  PASSIVE never
+ * blocks jobd's writes, but under writes that never pause the WAL is
+ * never wholly copied at a moment no transaction holds it, so SQLite
+ * never starts it over: it grew by 9 KiB a create, without end, and
+ * every read and write slowed with it.  Past wal_limit_mib, a RESTART
+ * holds new writes back (briefly: the passive pass just copied all but
+ * the last frames) until the readers are off the old frames; the next
+ * commit then writes from the WAL's start, and journal_size_limit cuts
+ * the file back.  It waits its turn behind jobd's transactions, which
+ * under load follow each other closely: a few tries, not one. */
+static void
+store_checkpoint(sqlite3 *db, int restart_frames)
+{
+	int frames = 0, tries = CKPT_RESTART_TRIES;
+
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    &frames, NULL) != SQLITE_OK || frames < restart_frames)
+		return;
+	while (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART,
+	    NULL, NULL) != SQLITE_OK)
+		if (--tries == 0) {
+			log_debug("checkpointer: the WAL of %d frames could "
+			    "not start over yet: %s", frames,
+			    sqlite3_errmsg(db));
+			return;
+		}
+}
+
+/* store_checkpointer: checkpoints now and then, with a connection of its
+ * own. */
 static void *
 store_checkpointer(void *arg)
 {
@@ -38,6 +70,7 @@ store_checkpointer(void *arg)
 		log_warn("checkpointer: %s", err);
 		return NULL;
 	}
+	sqlite3_busy_timeout(db, CKPT_RESTART_WAIT_MS);
 	pthread_mutex_lock(&st->ckpt_lock);
 	while (!st->ckpt_stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -48,8 +81,7 @@ store_checkpointer(void *arg)
 		if (st->ckpt_stop)
 			break;
 		pthread_mutex_unlock(&st->ckpt_lock);
-		sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
-		    NULL, NULL);
+		store_checkpoint(db, st->ckpt_restart_frames);
 		pthread_mutex_lock(&st->ckpt_lock);
 	}
 	pthread_mutex_unlock(&st->ckpt_lock);
@@ -90,13 +122,46 @@ store_ckpt_stop(struct store *st)
 	"errors = ?, progress = ?, output = coalesce(?, output), " \
 	"output_next = ?, started_at = ?, finished_at = ? WHERE id = ?"
 
+/* store_wal_limit: the WAL's bound on jobd's connection (which starts
+ * it over, and then cuts the file back to it) and, in frames, for the
+ * checkpointer. */
+static int
+store_wal_limit(struct store *st, uint32_t mib)
+{
+	char sql[80];
+	sqlite3_stmt *q;
+	int page = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA page_size", -1, &q, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		page = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (page <= 0)
+		return -1;
+	/* A frame is a page and its 24-byte header. */
+	st->ckpt_restart_frames = (int)(((uint64_t)mib << 20) /
+	    ((uint64_t)page + 24));
+	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit=%llu",
+	    (unsigned long long)mib << 20);
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int
-store_open(struct store *st, const char *path, char *err, size_t errsz)
+store_open(struct store *st, const char *path, uint32_t wal_limit_mib,
+    char *err, size_t errsz)
 {
 	memset(st, 0, sizeof(*st));
 	if ((st->path = strdup(path)) == NULL ||
 	    (st->db = db_open(path, true, err, errsz)) == NULL)
 		return -1;
+	if (store_wal_limit(st, wal_limit_mib) == -1) {
+		snprintf(err, errsz, "cannot set the WAL's limit: %s",
+		    sqlite3_errmsg(st->db));
+		store_close(st);
+		return -1;
+	}
 	/* The triggers keep user_counts from here on; a database written
 	 * by an older jobd, or edited by hand, is counted afresh. */
 	if (sqlite3_exec(st->db, "BEGIN IMMEDIATE; DELETE FROM user_counts; "

@@ -23,6 +23,7 @@ struct store {
 	pthread_cond_t	 ckpt_wake;
 	bool		 ckpt_running;
 	bool		 ckpt_stop;
+	int		 ckpt_restart_frames;	/* config wal_limit_mib */
 	char		*path;
 	/* How long the loop waited on SQLite writes (design rule 3): logged when
 	 * jobd stops, and each write over STORE_SLOW_MS at once. */
@@ -52,7 +53,8 @@ struct store_brief {
 	char		*options;	/* owned */
 };
 
-int store_open(struct store *st, const char *path, char *err, size_t errsz);
+int store_open(struct store *st, const char *path, uint32_t wal_limit_mib,
+    char *err, size_t errsz);
 void store_close(struct store *st);
 
 /* What the users table says of a name that sends a command. */

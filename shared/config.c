@@ -106,6 +106,12 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		c->job_nice = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "wal_limit_mib") == 0) {
+		if (cfg_num(v, WAL_LIMIT_MIB_MAX, &n) == -1 || n == 0)
+			return -1;
+		c->wal_limit_mib = (uint32_t)n;
+		return 0;
+	}
 	if (strcmp(name, "confine_jobs") == 0) {
 		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
 			return -1;
@@ -379,6 +385,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	c->confine_jobs = true;
 	c->workers = 4;
 	c->job_nice = 10;
+	c->wal_limit_mib = WAL_LIMIT_MIB_DEFAULT;
 	c->threads = 16;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);

@@ -28,6 +28,7 @@ struct config {
 	/* Abuse bounds per user: creates a minute (0: no limit; a token
 	 * bucket that holds a minute's worth) and rows stored. */
 	uint32_t	job_nice;		/* nice(1) value of every job */
+	uint32_t	wal_limit_mib;		/* SQLite WAL started over past it */
 	uint32_t	creates_per_minute;
 	bool		confine_jobs;		/* namespaces + Landlock */
 	uint32_t	max_jobs_per_user;

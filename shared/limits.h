@@ -74,6 +74,8 @@
 #define USER_JOBS_DEFAULT	1000000
 #define USER_JOBS_MAX		100000000	/* config max_jobs_per_user */
 #define JOB_NICE_MAX		19		/* config job_nice */
+#define WAL_LIMIT_MIB_MAX	4096		/* config wal_limit_mib */
+#define WAL_LIMIT_MIB_DEFAULT	64
 #define CREATES_PER_MIN_MAX	1000000		/* config creates_per_minute */
 #define RATE_USERS_MAX		1024
 

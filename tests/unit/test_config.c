@@ -39,7 +39,18 @@ main(void)
 	T_CHECK(load(&c, "", "", err, sizeof(err)) == 0);
 	if (err[0])
 		printf("# %s\n", err);
-	T_CHECK(c.threads == 16 && c.job_nice == 10);
+	T_CHECK(c.threads == 16 && c.job_nice == 10 && c.wal_limit_mib == 64);
+	config_release(&c);
+	T_CHECK(load(&c, "wal_limit_mib = 1", "", err, sizeof(err)) == 0);
+	T_CHECK(c.wal_limit_mib == 1);
+	config_release(&c);
+	T_CHECK(load(&c, "wal_limit_mib = 4096", "", err, sizeof(err)) == 0);
+	T_CHECK(c.wal_limit_mib == 4096);
+	config_release(&c);
+	T_CHECK(load(&c, "wal_limit_mib = 0", "", err, sizeof(err)) == -1);
+	T_CHECK(strstr(err, "wal_limit_mib") != NULL);
+	config_release(&c);
+	T_CHECK(load(&c, "wal_limit_mib = 4097", "", err, sizeof(err)) == -1);
 	config_release(&c);
 	T_CHECK(load(&c, "job_nice = 0", "threads = 1", err, sizeof(err)) == 0);
 	T_CHECK(c.threads == 1 && c.job_nice == 0);
