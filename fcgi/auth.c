@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "shared/db.h"
 #include "shared/token.h"
 #include "shared/valid.h"
 
@@ -67,8 +68,8 @@ auth_remote_user(struct app *a, struct req *r)
 
 	if (u == NULL || !valid_user(u))
 		return -1;
-	if (sqlite3_prepare_v2(a->db, "SELECT role, disabled FROM users "
-	    "WHERE name = ?", -1, &q, NULL) != SQLITE_OK)
+	if ((q = db_stmt(a->db, "SELECT role, disabled FROM users "
+	    "WHERE name = ?")) == NULL)
 		return -1;
 	sqlite3_bind_text(q, 1, u, -1, SQLITE_STATIC);
 	snprintf(r->user, sizeof(r->user), "%s", u);
@@ -80,7 +81,7 @@ auth_remote_user(struct app *a, struct req *r)
 		if (sqlite3_column_int(q, 1) != 0)
 			rc = -1;
 	}
-	sqlite3_finalize(q);
+	db_stmt_done(q);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "shared/db.h"
 #include "shared/jobmodel.h"
 #include "shared/valid.h"
 
@@ -107,9 +108,8 @@ history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
 	/* Empty first: a failed step must not free what was never set. */
 	memset(out, 0, sizeof(*out));
 	job_id_str(uuid, id);
-	if (sqlite3_prepare_v2(db, "SELECT " HIST_COLS ", output FROM jobs "
-	    "WHERE id = ? AND (?2 IS NULL OR user_id = ?2)", -1, &q, NULL) !=
-	    SQLITE_OK)
+	if ((q = db_stmt(db, "SELECT " HIST_COLS ", output FROM jobs "
+	    "WHERE id = ? AND (?2 IS NULL OR user_id = ?2)")) == NULL)
 		return -1;
 	sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
 	if (user != NULL)
@@ -119,7 +119,7 @@ history_get(sqlite3 *db, const uint8_t uuid[16], const char *user,
 		rc = hist_fill(q, out, true) == 0 ? 1 : -1;
 	else
 		rc = rc == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(q);
+	db_stmt_done(q);
 	if (rc == -1)
 		hist_row_release(out);
 	return rc;
@@ -132,8 +132,8 @@ history_cursor(sqlite3 *db, const char *cursor, const char *user,
 	sqlite3_stmt *q;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT seq FROM jobs WHERE id = ? AND "
-	    "user_id = ?", -1, &q, NULL) != SQLITE_OK)
+	if ((q = db_stmt(db, "SELECT seq FROM jobs WHERE id = ? AND "
+	    "user_id = ?")) == NULL)
 		return -1;
 	sqlite3_bind_text(q, 1, cursor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, user, -1, SQLITE_STATIC);
@@ -141,7 +141,7 @@ history_cursor(sqlite3 *db, const char *cursor, const char *user,
 		*seq = sqlite3_column_int64(q, 0);
 		rc = 0;
 	}
-	sqlite3_finalize(q);
+	db_stmt_done(q);
 	return rc;
 }
 
@@ -162,7 +162,8 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 	snprintf(sql, sizeof(sql), "SELECT " HIST_COLS " FROM jobs WHERE "
 	    "user_id = ? AND seq < ? %s%s%s ORDER BY seq DESC LIMIT ?",
 	    mask ? "AND status IN (" : "", in, mask ? ")" : "");
-	if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK)
+	/* One text per status mask: at most 32 kept. */
+	if ((q = db_stmt(db, sql)) == NULL)
 		return -1;
 	sqlite3_bind_text(q, 1, user, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, before > 0 ? before : INT64_MAX);
@@ -183,7 +184,7 @@ history_list(sqlite3 *db, const char *user, int64_t before, unsigned mask,
 		}
 		n++;
 	}
-	sqlite3_finalize(q);
+	db_stmt_done(q);
 	*cut = bytes >= budget;
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		while (n > 0)

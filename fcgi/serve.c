@@ -59,7 +59,7 @@ serve_close(struct app *a)
 {
 	client_release(&a->jobd);
 	sqlite3_finalize(a->auth_stmt);
-	sqlite3_close(a->db);
+	db_close(a->db);
 }
 
 static void serve_grow(struct serve *s);

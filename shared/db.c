@@ -1,5 +1,6 @@
 /* db.c: schema and connection set-up shared by jobd, jobctl and fcgi. */
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -133,6 +134,37 @@ fail:
 	    db ? sqlite3_errmsg(db) : "out of memory");
 	sqlite3_close(db);
 	return NULL;
+}
+
+sqlite3_stmt *
+db_stmt(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *q = NULL;
+
+	while ((q = sqlite3_next_stmt(db, q)) != NULL)
+		if (!sqlite3_stmt_busy(q) && strcmp(sqlite3_sql(q), sql) == 0)
+			return q;
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q,
+	    NULL) != SQLITE_OK)
+		return NULL;
+	return q;
+}
+
+void
+db_stmt_done(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+void
+db_close(sqlite3 *db)
+{
+	sqlite3_stmt *q;
+
+	while ((q = sqlite3_next_stmt(db, NULL)) != NULL)
+		sqlite3_finalize(q);
+	sqlite3_close(db);
 }
 
 int
