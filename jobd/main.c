@@ -27,6 +27,7 @@
 #include "sig.h"
 #include "slurm.h"
 #include "slurmend.h"
+#include "jobcg.h"
 #include "spawn.h"
 #include "sweep.h"
 
@@ -161,6 +162,17 @@ setup_confinement(struct jobd *d)
 	const char *why;
 
 	spawn_set_nice((int)d->cfg.job_nice);
+	if (d->cfg.job_cgroup[0] != '\0') {
+		char err[PATH_MAX + 256];
+		int fd = jobcg_open(d->cfg.job_cgroup, d->cfg.job_cpu_weight,
+		    err, sizeof(err));
+
+		if (fd == -1)
+			log_fatal("%s", err);
+		spawn_set_cgroup(fd);
+		log_info("jobs run in the cgroup %s, cpu weight %u in all",
+		    d->cfg.job_cgroup, d->cfg.job_cpu_weight);
+	}
 	if (!d->cfg.confine_jobs)
 		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
 		    "jobd's state, and a process that leaves a job's group is "

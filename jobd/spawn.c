@@ -43,6 +43,7 @@ struct spawn_args {
  * (0: none could be made) and jobs-init's path. */
 static int spawn_ns_flags;
 static int spawn_nice;
+static int spawn_cgroup_fd = -1;	/* cgroup.procs of job_cgroup */
 static char spawn_init_path[PATH_MAX];
 /* In a user namespace of its own (jobd not root), the child maps jobd's
  * uid and gid to 0 there before it execs jobs-init, which then keeps the
@@ -82,6 +83,11 @@ spawn_child(void *arg)
 	setpgid(0, 0);
 	/* Downloads are background work: polls and pages come first. */
 	setpriority(PRIO_PROCESS, 0, spawn_nice);
+	/* And all of them together weigh job_cpu_weight (jobcg.h).  Through
+	 * jobd's descriptor: its credentials are the ones checked, also
+	 * from a user namespace of the child's own. */
+	if (spawn_cgroup_fd != -1 && write(spawn_cgroup_fd, "0", 1) != 1)
+		goto fail;
 	/* No orphan keeps downloading unobserved: jobd's death kills this
 	 * process, and with it its PID namespace if it has one. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -131,6 +137,12 @@ void
 spawn_set_nice(int nice)
 {
 	spawn_nice = nice;
+}
+
+void
+spawn_set_cgroup(int procs_fd)
+{
+	spawn_cgroup_fd = procs_fd;
 }
 
 static int

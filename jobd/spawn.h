@@ -31,6 +31,10 @@ const char *spawn_confinement(void);
 /* spawn_set_nice: the niceness every job starts at (config job_nice). */
 void spawn_set_nice(int nice);
 
+/* spawn_set_cgroup: the cgroup.procs every job joins before it execs
+ * (jobcg_open; -1: none). */
+void spawn_set_cgroup(int procs_fd);
+
 /* spawn_start: start argv with envp in the folder dir_fd.
  * Everything is built by the caller beforehand (nothing is allocated
  * in the child).  Returns 0

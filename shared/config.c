@@ -106,6 +106,15 @@ cfg_jobd(struct config *c, const char *name, const char *v)
 		c->job_nice = (uint32_t)n;
 		return 0;
 	}
+	if (strcmp(name, "job_cgroup") == 0)
+		return v[0] == '\0' || v[0] == '/' ? cfg_copy(c->job_cgroup,
+		    sizeof(c->job_cgroup), v) : -1;
+	if (strcmp(name, "job_cpu_weight") == 0) {
+		if (cfg_num(v, JOB_CPU_WEIGHT_MAX, &n) == -1 || n == 0)
+			return -1;
+		c->job_cpu_weight = (uint32_t)n;
+		return 0;
+	}
 	if (strcmp(name, "wal_limit_mib") == 0) {
 		if (cfg_num(v, WAL_LIMIT_MIB_MAX, &n) == -1 || n == 0)
 			return -1;
@@ -386,6 +395,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	c->workers = 4;
 	c->job_nice = 10;
 	c->wal_limit_mib = WAL_LIMIT_MIB_DEFAULT;
+	c->job_cpu_weight = JOB_CPU_WEIGHT_DEFAULT;
 	c->threads = 16;
 	settings_defaults(&c->initial);
 	rc = ini_parse(path, cfg_handler, &p);

@@ -29,6 +29,8 @@ struct config {
 	 * bucket that holds a minute's worth) and rows stored. */
 	uint32_t	job_nice;		/* nice(1) value of every job */
 	uint32_t	wal_limit_mib;		/* SQLite WAL started over past it */
+	char		job_cgroup[PATH_MAX];	/* "": jobs stay in jobd's */
+	uint32_t	job_cpu_weight;		/* of job_cgroup, all jobs together */
 	uint32_t	creates_per_minute;
 	bool		confine_jobs;		/* namespaces + Landlock */
 	uint32_t	max_jobs_per_user;

@@ -76,6 +76,8 @@
 #define JOB_NICE_MAX		19		/* config job_nice */
 #define WAL_LIMIT_MIB_MAX	4096		/* config wal_limit_mib */
 #define WAL_LIMIT_MIB_DEFAULT	64
+#define JOB_CPU_WEIGHT_MAX	10000		/* config job_cpu_weight */
+#define JOB_CPU_WEIGHT_DEFAULT	10
 #define CREATES_PER_MIN_MAX	1000000		/* config creates_per_minute */
 #define RATE_USERS_MAX		1024
 

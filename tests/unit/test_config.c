@@ -52,6 +52,22 @@ main(void)
 	config_release(&c);
 	T_CHECK(load(&c, "wal_limit_mib = 4097", "", err, sizeof(err)) == -1);
 	config_release(&c);
+	/* No job cgroup unless named; a named one is an absolute path. */
+	T_CHECK(load(&c, "", "", err, sizeof(err)) == 0);
+	T_CHECK(c.job_cgroup[0] == '\0' && c.job_cpu_weight == 10);
+	config_release(&c);
+	T_CHECK(load(&c, "job_cgroup = /sys/fs/cgroup/cpu/jobs\n"
+	    "job_cpu_weight = 10000", "", err, sizeof(err)) == 0);
+	T_STREQ(c.job_cgroup, "/sys/fs/cgroup/cpu/jobs");
+	T_CHECK(c.job_cpu_weight == 10000);
+	config_release(&c);
+	T_CHECK(load(&c, "job_cgroup = jobs", "", err, sizeof(err)) == -1);
+	T_CHECK(strstr(err, "job_cgroup") != NULL);
+	config_release(&c);
+	T_CHECK(load(&c, "job_cpu_weight = 0", "", err, sizeof(err)) == -1);
+	config_release(&c);
+	T_CHECK(load(&c, "job_cpu_weight = 10001", "", err, sizeof(err)) == -1);
+	config_release(&c);
 	T_CHECK(load(&c, "job_nice = 0", "threads = 1", err, sizeof(err)) == 0);
 	T_CHECK(c.threads == 1 && c.job_nice == 0);
 	config_release(&c);
