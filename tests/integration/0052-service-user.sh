@@ -22,6 +22,16 @@ jpid=$(cat "$T_DIR/run/jobd.pid")
 check "jobd runs as jobs" is "$(stat -c %U "/proc/$jpid")" jobs
 create "lines=3"; job=$JOB
 check "a job runs to the end as jobs" wait_for 15 status_is "$job" completed
+# Where the stack named a cgroup for jobs (scripts/stack, as root on a
+# host with a cpu cgroup), a job of the service user joins it too.
+cg=$(sed -n 's/^job_cgroup = //p' "$T_CONF")
+if [ -n "$cg" ]; then
+	create "cgroup=1"
+	check "its job ends" wait_for 15 finished "$JOB"
+	api GET "/api/jobs/$JOB"
+	check "in the jobs' cgroup, from its user namespace" is \
+	    "$(jb '[.output[]|select(contains("cgroup: "))][0]|sub(".*cgroup: ";"")')" "/${cg##*/}"
+fi
 check "its files are jobs'" is "$(stat -c %U "$T_DIR/downloads/alice")" jobs
 
 check "live table: jobs, 0640" is "$(stat -c '%U %a' "/dev/shm/jobs.$inst.tab")" "jobs 640"
