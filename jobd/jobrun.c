@@ -48,7 +48,8 @@ job_watch(struct job *j, struct loop_watch *w, int fd)
 	w->fd = fd;
 	w->fn = job_on_pipe;
 	w->arg = j;
-	if (loop_add(&j->d->loop, w, EPOLLIN) == -1)
+	/* Output is bulk: read with the other jobs' (loop.h). */
+	if (loop_add_bulk(&j->d->loop, w, EPOLLIN) == -1)
 		log_warn("%s: epoll_ctl: %s", __func__, strerror(errno));
 }
 

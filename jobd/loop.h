@@ -3,6 +3,7 @@
 #ifndef LOOP_H
 #define LOOP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define LOOP_DUE_MAX	8	/* deadline sources (jobd has three) */
@@ -24,6 +25,12 @@ struct loop_watch {
 struct loop {
 	int			 epfd;
 	struct loop_watch	 timer;		/* a timerfd: wakes the wait */
+	/* Bulk watches (loop_add_bulk) sit in an epoll set of their own,
+	 * itself watched one-shot by epfd: what became readable meanwhile
+	 * is read together, at most once every LOOP_BULK_MS. */
+	struct loop_watch	 bulk;
+	double			 bulk_last;	/* its last drain (monotonic s) */
+	bool			 bulk_ready;	/* readable, not yet drained */
 	double			 armed;		/* when it fires (monotonic s) */
 	unsigned		 ndue;
 	struct {
@@ -39,6 +46,12 @@ int loop_init(struct loop *l);
 void loop_release(struct loop *l);
 /* loop_add: watch w->fd for events (EPOLLIN ...).  Returns 0 or -1. */
 int loop_add(struct loop *l, struct loop_watch *w, uint32_t events);
+/* loop_add_bulk: watch w->fd as bulk: a stream whose events may wait up
+ * to LOOP_BULK_MS to be handled together with the others' (a job's
+ * output: 1000 jobs printing 10 lines a second woke jobd 10,000 times a
+ * second, one line each).  A bulk event after a quiet spell is handled
+ * at once.  Returns 0 or -1. */
+int loop_add_bulk(struct loop *l, struct loop_watch *w, uint32_t events);
 /* loop_close: stop watching w, close its fd and mark it (fd = -1): an
  * event already fetched for it in this turn is not dispatched. */
 void loop_close(struct loop *l, struct loop_watch *w);
