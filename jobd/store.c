@@ -31,7 +31,7 @@ store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 /* store_checkpoint: copy the WAL back into the database.  PASSIVE never
  * blocks jobd's writes, but under writes that never pause the WAL is
  * never wholly copied at a moment no transaction holds it, so SQLite
- * never starts it over: it grew by 9 KiB a create, without end, and
+ * never starts it over: it grew by about 10 KB a create, without end, and
  * every read and write slowed with it.  Past wal_limit_mib, a RESTART
  * holds new writes back (briefly: the passive pass just copied all but
  * the last frames) until the readers are off the old frames; the next

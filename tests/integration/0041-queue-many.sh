@@ -33,7 +33,7 @@ t1=$(date +%s%N)
 check "$N creates answered" is "$(wc -l < "$T_DIR/codes")" "$N"
 check "all 201 (others: $(grep -vc '^201$' "$T_DIR/codes"))" is "$(grep -c '^201$' "$T_DIR/codes")" "$N"
 echo "  $N creates in $(( (t1 - t0) / 1000000 )) ms" >&2
-# Without its restarts the WAL held about 11 KB a create here (55 MB
+# Without its restarts the WAL held about 10 KB a create here (55 MB
 # after 5000); with them, the limit and what half a second of creates
 # adds before the checkpointer looks again.
 wal=$(stat -c %s "$T_DB-wal")
