@@ -23,9 +23,14 @@ store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
 }
 
 #define CKPT_EVERY_MS	500
-/* How long a restart may wait for jobd's transaction and the readers
- * (jobd's own writes wait STORE_BUSY_MS for it), and how many times. */
+/* How long a restart may hold jobd's writes back while it waits for the
+ * readers: well within the STORE_BUSY_MS jobd's writes wait, once.  One
+ * that could not be had is tried again CKPT_RETRY_MS later (leaving
+ * jobd that long to write), up to CKPT_RESTART_TRIES times in a row:
+ * tries back to back left jobd no moment to take its turn, and a batch
+ * of creates failed. */
 #define CKPT_RESTART_WAIT_MS	50
+#define CKPT_RETRY_MS		50
 #define CKPT_RESTART_TRIES	5
 
 /* store_checkpoint: copy the WAL back into the database.  PASSIVE never
@@ -36,24 +41,22 @@ store_prepare(struct store *st, sqlite3_stmt **out, const char *sql)
  * holds new writes back (briefly: the passive pass just copied all but
  * the last frames) until the readers are off the old frames; the next
  * commit then writes from the WAL's start, and journal_size_limit cuts
- * the file back.  It waits its turn behind jobd's transactions, which
- * under load follow each other closely: a few tries, not one. */
-static void
+ * the file back.  Returns whether a restart is still wanted (tried, not
+ * had). */
+static bool
 store_checkpoint(sqlite3 *db, int restart_frames)
 {
-	int frames = 0, tries = CKPT_RESTART_TRIES;
+	int frames = 0;
 
 	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    &frames, NULL) != SQLITE_OK || frames < restart_frames)
-		return;
-	while (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART,
-	    NULL, NULL) != SQLITE_OK)
-		if (--tries == 0) {
-			log_debug("checkpointer: the WAL of %d frames could "
-			    "not start over yet: %s", frames,
-			    sqlite3_errmsg(db));
-			return;
-		}
+		return false;
+	if (sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART,
+	    NULL, NULL) == SQLITE_OK)
+		return false;
+	log_debug("checkpointer: the WAL of %d frames could not start over "
+	    "yet: %s", frames, sqlite3_errmsg(db));
+	return true;
 }
 
 /* store_checkpointer: checkpoints now and then, with a connection of its
@@ -65,6 +68,7 @@ store_checkpointer(void *arg)
 	char err[256];
 	sqlite3 *db = db_open(st->path, true, err, sizeof(err));
 	struct timespec ts;
+	int tries = 0;
 
 	if (db == NULL) {
 		log_warn("checkpointer: %s", err);
@@ -73,15 +77,21 @@ store_checkpointer(void *arg)
 	sqlite3_busy_timeout(db, CKPT_RESTART_WAIT_MS);
 	pthread_mutex_lock(&st->ckpt_lock);
 	while (!st->ckpt_stop) {
+		long ms = tries > 0 && tries < CKPT_RESTART_TRIES ?
+		    CKPT_RETRY_MS : CKPT_EVERY_MS;
+
 		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += CKPT_EVERY_MS * 1000000L;
+		ts.tv_nsec += ms * 1000000L;
 		ts.tv_sec += ts.tv_nsec / 1000000000L;
 		ts.tv_nsec %= 1000000000L;
 		pthread_cond_timedwait(&st->ckpt_wake, &st->ckpt_lock, &ts);
 		if (st->ckpt_stop)
 			break;
 		pthread_mutex_unlock(&st->ckpt_lock);
-		store_checkpoint(db, st->ckpt_restart_frames);
+		if (store_checkpoint(db, st->ckpt_restart_frames))
+			tries = tries < CKPT_RESTART_TRIES ? tries + 1 : 1;
+		else
+			tries = 0;
 		pthread_mutex_lock(&st->ckpt_lock);
 	}
 	pthread_mutex_unlock(&st->ckpt_lock);
