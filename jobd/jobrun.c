@@ -338,6 +338,18 @@ job_try_finish(struct job *j)
 	job_schedule(j->d);
 }
 
+/* job_read_now: read what j's pipes hold, as their events would; j
+ * (run as pid) may end meanwhile, and its slot be given to another. */
+static void
+job_read_now(struct job *j, pid_t pid)
+{
+	struct loop_watch *w[] = { &j->w_exec, &j->w_out, &j->w_err };
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		if (j->pid == pid && w[i]->fd >= 0)
+			job_on_pipe(w[i], EPOLLIN);
+}
+
 static struct job *
 job_by_pid(struct jobd *d, pid_t pid)
 {
@@ -381,7 +393,12 @@ job_reap(struct jobd *d)
 		if (!spawn_confined())
 			job_kill_escaped(j);
 		j->t_drain = clock_mono() + DRAIN_SECONDS;
-		job_try_finish(j);
+		/* Its last output is read now, not at the next bulk turn
+		 * (loop.h): its end is known at once (1000 short jobs two
+		 * at a time each waited up to 10 ms for it). */
+		job_read_now(j, pid);
+		if (j->pid == pid)
+			job_try_finish(j);
 	}
 }
 

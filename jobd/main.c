@@ -155,6 +155,24 @@ setup_loop(struct jobd *d, int sigfd)
 		log_fatal("loop: too many deadline sources");
 }
 
+/* setup_cgroup: the cgroup jobs join (jobcg.h), before any shared
+ * object or queue exists: a jobd that cannot have it leaves nothing. */
+static void
+setup_cgroup(struct jobd *d)
+{
+	char err[PATH_MAX + 256];
+	int fd;
+
+	if (d->cfg.job_cgroup[0] == '\0')
+		return;
+	if ((fd = jobcg_open(d->cfg.job_cgroup, d->cfg.job_cpu_weight, err,
+	    sizeof(err))) == -1)
+		log_fatal("%s", err);
+	spawn_set_cgroup(fd);
+	log_info("jobs run in the cgroup %s, cpu weight %u in all",
+	    d->cfg.job_cgroup, d->cfg.job_cpu_weight);
+}
+
 /* setup_confinement: how jobs will run, said once in the log. */
 static void
 setup_confinement(struct jobd *d)
@@ -162,17 +180,6 @@ setup_confinement(struct jobd *d)
 	const char *why;
 
 	spawn_set_nice((int)d->cfg.job_nice);
-	if (d->cfg.job_cgroup[0] != '\0') {
-		char err[PATH_MAX + 256];
-		int fd = jobcg_open(d->cfg.job_cgroup, d->cfg.job_cpu_weight,
-		    err, sizeof(err));
-
-		if (fd == -1)
-			log_fatal("%s", err);
-		spawn_set_cgroup(fd);
-		log_info("jobs run in the cgroup %s, cpu weight %u in all",
-		    d->cfg.job_cgroup, d->cfg.job_cpu_weight);
-	}
 	if (!d->cfg.confine_jobs)
 		log_warn("jobs run unconfined (confine_jobs = no): they can reach "
 		    "jobd's state, and a process that leaves a job's group is "
@@ -212,6 +219,7 @@ setup(struct jobd *d, const char *path)
 	mkdir_or_die(tmp, 0750);
 	mkdir_or_die(d->cfg.download_dir, 0750);
 	lock_take(&d->cfg);
+	setup_cgroup(d);
 	if (config_db_path(&d->cfg, dbpath, sizeof(dbpath)) == -1 ||
 	    store_open(&d->store, dbpath, d->cfg.wal_limit_mib,
 	    err, sizeof(err)) == -1)

@@ -43,3 +43,5 @@ timeout 20 "$BUILD/jobd" -c "$T_DIR/bad.ini" 2> "$T_DIR/bad.err"
 rc=$?
 check "jobd refuses to start" is "$rc" 1
 check "and names job_cgroup" grep -q "job_cgroup: cannot make '/proc/no-such/jobs'" "$T_DIR/bad.err"
+check "leaving no queue or shared memory behind" is \
+    "$("$BUILD/jobctl" -c "$T_DIR/bad.ini" ipc)" ""
