@@ -17,21 +17,29 @@ jobcg_shares(uint32_t weight)
 	return s < 2 ? 2 : s > 262144 ? 262144 : (uint32_t)s;
 }
 
-/* jobcg_put: write text into path/name; 0, or -1 with errno. */
+/* jobcg_file: open path/name for writing; the fd, or -1 with errno. */
 static int
-jobcg_put(const char *path, const char *name, const char *text)
+jobcg_file(const char *path, const char *name)
 {
 	char file[4096];
-	size_t n = strlen(text);
-	ssize_t w;
-	int fd;
 
 	if (snprintf(file, sizeof(file), "%s/%s", path, name) >=
 	    (int)sizeof(file)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if ((fd = open(file, O_WRONLY | O_CLOEXEC)) == -1)
+	return open(file, O_WRONLY | O_CLOEXEC);
+}
+
+/* jobcg_put: write text into path/name; 0, or -1 with errno. */
+static int
+jobcg_put(const char *path, const char *name, const char *text)
+{
+	size_t n = strlen(text);
+	ssize_t w;
+	int fd;
+
+	if ((fd = jobcg_file(path, name)) == -1)
 		return -1;
 	w = write(fd, text, n);
 	close(fd);
@@ -41,7 +49,7 @@ jobcg_put(const char *path, const char *name, const char *text)
 int
 jobcg_open(const char *path, uint32_t weight, char *err, size_t errsz)
 {
-	char text[32], procs[4096];
+	char text[32];
 	int fd;
 
 	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
@@ -64,9 +72,7 @@ jobcg_open(const char *path, uint32_t weight, char *err, size_t errsz)
 			return -1;
 		}
 	}
-	if (snprintf(procs, sizeof(procs), "%s/cgroup.procs", path) >=
-	    (int)sizeof(procs) ||
-	    (fd = open(procs, O_WRONLY | O_CLOEXEC)) == -1) {
+	if ((fd = jobcg_file(path, "cgroup.procs")) == -1) {
 		snprintf(err, errsz, "job_cgroup: cannot open '%s/cgroup.procs': "
 		    "%s", path, strerror(errno));
 		return -1;

@@ -1,31 +1,25 @@
 # 0064-job-cgroup: with [jobd] job_cgroup, every job runs in that cgroup,
 # which jobd makes and weighs job_cpu_weight (on cgroup v1, the matching
 # cpu.shares); a job_cgroup jobd cannot make stops it at start, saying
-# so.  The first part needs a cpu cgroup this host lets us make (root,
-# and cgroup v1's cpu controller or v2's enabled at the root); without
-# one it is skipped, saying why.
+# so.  The first part uses the cgroup scripts/stack names where the host
+# lets it make a cpu cgroup (root, and cgroup v1's cpu controller or
+# v2's enabled at the root); without one it is skipped, saying why.
 source "$(dirname "$0")/../lib.sh"
-cg="" base="" knob="" want=""
-if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
-	base=/sys/fs/cgroup/cpu knob=cpu.shares want=204	# weight 20
-elif [ -w /sys/fs/cgroup/cgroup.subtree_control ] &&
-    grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control; then
-	base=/sys/fs/cgroup knob=cpu.weight want=20
-fi
-[ -n "$base" ] && cg="$base/jobs-test-$$"
-stack_up "s|^job_cpu_weight = .*|job_cpu_weight = 20|" \
-    ${cg:+"s|^job_cgroup =.*|job_cgroup = $cg|"}
+stack_up "s|^job_cpu_weight = .*|job_cpu_weight = 20|"
+cg=$(sed -n 's/^job_cgroup = //p' "$T_CONF")
 
 if [ -n "$cg" ]; then
+	knob=cpu.weight want=20
+	[ -e "$cg/$knob" ] || knob=cpu.shares want=204	# v1: weight 20
 	check "jobd made the cgroup and weighed it" is "$(cat "$cg/$knob")" "$want"
 	create "cgroup=1&nice=1"
 	check "the job ends" wait_for 10 finished "$JOB"
 	api GET "/api/jobs/$JOB"
 	check "it ran in the cgroup" is \
-	    "$(jb '[.output[]|select(contains("cgroup: "))][0]|sub(".*cgroup: ";"")')" "${cg#"$base"}"
+	    "$(jb '[.output[]|select(contains("cgroup: "))][0]|sub(".*cgroup: ";"")')" "/${cg##*/}"
 	check "at its niceness too" is \
 	    "$(jb '[.output[]|select(contains("nice: "))][0]|sub(".*nice: ";"")')" 10
-	outside() { ! grep -q "jobs-test-$$" "/proc/$1/cgroup"; }
+	outside() { ! grep -q "/${cg##*/}" "/proc/$1/cgroup"; }
 	check "jobd itself stays where it was" outside "$(cat "$T_DIR/run/jobd.pid")"
 	# Nothing of the job is left in it: the cgroup can go.
 	check "the ended job left nothing in the cgroup" rmdir "$cg"
